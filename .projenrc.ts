@@ -1,0 +1,136 @@
+import { javascript, typescript } from 'projen';
+
+const project = new typescript.TypeScriptProject({
+  name: 'hadr-constructs',
+  description:
+    'Typed constructs that turn high-availability and disaster-recovery topologies into Kubernetes manifests, config files and cloud resources.',
+  license: 'Apache-2.0',
+  copyrightOwner: 'hadr-constructs authors',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+  sampleCode: false,
+  docgen: false,
+
+  // The build goes to build/, so lib/ holds only sources.
+  srcdir: 'lib',
+  libdir: 'build',
+  testdir: 'test',
+  artifactsDirectory: 'package',
+  entrypoint: 'build/index.js',
+  entrypointTypes: 'build/index.d.ts',
+  minNodeVersion: '20.0.0',
+  typescriptVersion: '~5.9.3',
+
+  deps: ['yaml@^2.8.0'],
+  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'constructs@^10.4.2'],
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    'cdk8s@^2.70.106',
+    'cdk8s-plus-27@^2.9.5',
+    'constructs@^10.8.1',
+    '@types/node@^20',
+    'jest@^30',
+    'ts-jest@^29.4',
+    '@types/jest@^30',
+    'tsx@^4.20',
+    'cdk8s-cli@^2.207',
+    'typedoc@~0.28.14',
+    'typedoc-plugin-markdown@^4.9',
+    'kubernetes-models@^4.5.1',
+    '@kubernetes-models/validate@^4',
+    '@kubernetes-models/argo-cd@^2.7.2',
+    '@kubernetes-models/flux-cd@^2.3.4',
+    '@kubernetes-models/prometheus-operator@^4.4.4',
+    '@kubernetes-models/keda@^0.4.2',
+  ],
+
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      types: ['node'],
+    },
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      types: ['jest', 'node'],
+      // ts-jest then transpiles file by file; `tsc --noEmit` does the type-check once.
+      isolatedModules: true,
+    },
+    include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    exclude: ['node_modules', 'build', 'package', 'dist'],
+  },
+
+  jest: true,
+  jestOptions: {
+    // A snapshot that silently rewrites itself proves nothing: update on purpose with `npm run test:update`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    junitReporting: false,
+    coverageText: false,
+    passWithNoTests: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 30_000,
+      collectCoverage: false,
+    },
+  },
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'scripts', 'bench'],
+  },
+  gitignore: ['/dist/', '/bench/out/', '*.staging/', '/.drill/'],
+});
+
+// The README's promise: one command synthesizes every example into dist/.
+project.addTask('synth', {
+  description: 'Synthesize every example into dist/',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  exec: 'tsx examples/main.ts',
+});
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check sources, tests and examples once',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+
+const docs = project.addTask('docs', {
+  description: 'Generate API.md from the TSDoc of the public API',
+  exec: 'typedoc',
+});
+const docsCheck = project.addTask('docs:check', {
+  description: 'Fail when API.md does not match the TSDoc of the public API',
+  exec: 'bash scripts/check-api-docs.sh',
+});
+void docs;
+
+const servers = project.addTask('servers', {
+  description: 'Install the Debian servers the drills need, when they are missing',
+  exec: 'bash scripts/ensure-servers.sh',
+});
+
+project.addTask('drill', {
+  description: 'Run the failover drills with real servers and write bench/drills.json',
+  exec: 'tsx bench/drill.ts',
+});
+
+// `npm test`: type-check, docs freshness, servers for the drills, jest (drills included), lint.
+const test = project.testTask;
+test.reset();
+test.spawn(typecheck);
+test.spawn(docsCheck);
+test.spawn(servers);
+test.exec('jest --ci');
+// Lint without --fix: the check must fail rather than rewrite files.
+test.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples scripts bench .projenrc.ts', {
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
+});
+
+for (const p of ['/examples/', '/scripts/', '/bench/', '/dist/', '/.ci/', 'cdk8s.yaml']) project.addPackageIgnore(p);
+
+project.synth();
