@@ -45,6 +45,10 @@ const project = new typescript.TypeScriptProject({
     '@kubernetes-models/flux-cd@^2.3.4',
     '@kubernetes-models/prometheus-operator@^4.4.4',
     '@kubernetes-models/keda@^0.4.2',
+    // Clients for the drills' writers.
+    'pg@^8.16',
+    '@types/pg@^8.15',
+    'ioredis@^5.8',
   ],
 
   tsconfig: {
