@@ -66,8 +66,10 @@ const project = new typescript.TypeScriptProject({
       types: ['jest', 'node'],
       // ts-jest then transpiles file by file; `tsc --noEmit` does the type-check once.
       isolatedModules: true,
+      // Examples and tests import the package by its name, as users do.
+      paths: { 'hadr-constructs': ['./lib/index.ts'] },
     },
-    include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'build', 'package', 'dist'],
   },
 
@@ -82,20 +84,26 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 30_000,
       collectCoverage: false,
+      moduleNameMapper: { '^hadr-constructs$': '<rootDir>/lib/index.ts' },
     },
   },
   eslintOptions: {
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'scripts', 'bench'],
   },
-  gitignore: ['/dist/', '/bench/out/', '*.staging/', '/.drill/'],
+  gitignore: ['/dist/', '/dist.staging/', '/bench/out/', '/.scratch/'],
 });
+
+// Keep short related properties on one line ({ path, field, value } in errors).
+project.eslint?.addRules({ '@stylistic/object-property-newline': 'off' });
 
 // The README's promise: one command synthesizes every example into dist/.
 project.addTask('synth', {
   description: 'Synthesize every example into dist/',
   env: { CDK8S_CHECK_UPGRADE: 'false' },
-  exec: 'tsx examples/main.ts',
+  exec: 'tsx --tsconfig tsconfig.dev.json examples/main.ts',
 });
 
 const typecheck = project.addTask('typecheck', {
@@ -103,15 +111,14 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 
-const docs = project.addTask('docs', {
+project.addTask('docs', {
   description: 'Generate API.md from the TSDoc of the public API',
-  exec: 'typedoc',
+  exec: 'bash scripts/api-docs.sh',
 });
 const docsCheck = project.addTask('docs:check', {
   description: 'Fail when API.md does not match the TSDoc of the public API',
-  exec: 'bash scripts/check-api-docs.sh',
+  exec: 'bash scripts/api-docs.sh --check',
 });
-void docs;
 
 const servers = project.addTask('servers', {
   description: 'Install the Debian servers the drills need, when they are missing',

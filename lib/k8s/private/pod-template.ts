@@ -1,0 +1,105 @@
+import { k8s } from 'cdk8s-plus-27';
+import { SERVICE_DEFAULTS } from '../../core/defaults';
+import { ResolvedHealthCheck, ResolvedService } from '../../core/service-spec';
+
+/**
+ * The restricted Pod Security Standard for a container: non-root, no privilege escalation,
+ * every capability dropped, RuntimeDefault seccomp, read-only root filesystem.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export function restrictedContainerSecurityContext(runAs: { user: number; group: number }): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: runAs.user,
+    runAsGroup: runAs.group,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Pod-level half of the restricted standard; fsGroup makes mounted volumes writable by the user. */
+export function restrictedPodSecurityContext(runAs: { user: number; group: number }): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: runAs.user,
+    runAsGroup: runAs.group,
+    fsGroup: runAs.group,
+    fsGroupChangePolicy: 'OnRootMismatch',
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Volume name for a writable path: `/var/cache/app` -> `var-cache-app`. */
+export function volumeNameForPath(path: string): string {
+  return path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, '').slice(0, 63) || 'root';
+}
+
+/** A probe from a resolved health check with the given timings. */
+export function probe(check: ResolvedHealthCheck, timing: ProbeTiming): k8s.Probe {
+  const handler: Partial<k8s.Probe> = check.kind === 'http'
+    ? { httpGet: { path: check.path, port: k8s.IntOrString.fromNumber(check.port!), scheme: check.scheme } }
+    : check.kind === 'tcp'
+      ? { tcpSocket: { port: k8s.IntOrString.fromNumber(check.port!) } }
+      : { exec: { command: [...check.command!] } };
+  return { ...handler, ...timing };
+}
+
+/** Probe timing fields. */
+export interface ProbeTiming {
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+}
+
+function envVar(entry: ResolvedService['env'][number]): k8s.EnvVar {
+  const { name, value } = entry;
+  switch (value.source) {
+    case 'secret':
+      return { name, valueFrom: { secretKeyRef: { name: value.sourceName!, key: value.key!, optional: value.optional } } };
+    case 'configMap':
+      return { name, valueFrom: { configMapKeyRef: { name: value.sourceName!, key: value.key!, optional: value.optional } } };
+    case 'field':
+      return { name, valueFrom: { fieldRef: { fieldPath: value.key! } } };
+    default:
+      return { name, value: value.value };
+  }
+}
+
+/** The one application container of a stateless service. */
+export function serviceContainer(service: ResolvedService): k8s.Container {
+  return {
+    name: service.name,
+    image: service.image,
+    imagePullPolicy: service.imagePullPolicy,
+    command: service.command && [...service.command],
+    args: service.args && [...service.args],
+    ports: service.ports.length > 0 ? service.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) : undefined,
+    env: service.env.length > 0 ? service.env.map(envVar) : undefined,
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString(service.cpu.request), memory: k8s.Quantity.fromString(service.memory.request) },
+      limits: { cpu: k8s.Quantity.fromString(service.cpu.limit), memory: k8s.Quantity.fromString(service.memory.limit) },
+    },
+    readinessProbe: service.readiness && probe(service.readiness, SERVICE_DEFAULTS.readiness),
+    livenessProbe: service.liveness && probe(service.liveness, SERVICE_DEFAULTS.liveness),
+    startupProbe: service.readiness && service.startupFailureThreshold !== undefined
+      ? probe(service.liveness ?? service.readiness, {
+        ...SERVICE_DEFAULTS.liveness,
+        periodSeconds: SERVICE_DEFAULTS.startupPeriodSeconds,
+        failureThreshold: service.startupFailureThreshold,
+      })
+      : undefined,
+    lifecycle: { preStop: { exec: { command: ['sleep', String(service.drainDelaySeconds)] } } },
+    securityContext: restrictedContainerSecurityContext(service.runAs),
+    volumeMounts: service.writablePaths.map((path) => ({ name: volumeNameForPath(path), mountPath: path })),
+  };
+}
+
+/** emptyDir volumes backing the writable paths. */
+export function writableVolumes(paths: readonly string[]): k8s.Volume[] {
+  return paths.map((path) => ({ name: volumeNameForPath(path), emptyDir: {} }));
+}
