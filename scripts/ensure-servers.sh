@@ -9,6 +9,8 @@ binaries=(/usr/lib/postgresql/15/bin/postgres /usr/bin/patroni /usr/bin/etcd /us
 
 missing=()
 for b in "${binaries[@]}"; do [ -x "$b" ] || missing+=("$b"); done
+# kubectl renders the GitOps folders with its built-in kustomize; Debian ships it as kubernetes-client.
+if ! command -v kubectl >/dev/null; then missing+=(kubectl); packages+=(kubernetes-client); fi
 if [ ${#missing[@]} -eq 0 ]; then
   echo "drill servers: all present"
   exit 0
