@@ -32,9 +32,6 @@ const project = new typescript.TypeScriptProject({
     'cdk8s-plus-27@^2.9.5',
     'constructs@^10.8.1',
     '@types/node@^20',
-    'jest@^30',
-    'ts-jest@^29.4',
-    '@types/jest@^30',
     'tsx@^4.20',
     'cdk8s-cli@^2.207',
     'typedoc@~0.28.14',
@@ -76,6 +73,9 @@ const project = new typescript.TypeScriptProject({
   jest: true,
   jestOptions: {
     // A snapshot that silently rewrites itself proves nothing: update on purpose with `npm run test:update`.
+    // jest 30 resolves modules with platform binaries the npm registry mirror lacks, which
+    // leaves package-lock.json unusable by `npm ci`; jest 29 resolves in JavaScript.
+    jestVersion: '^29',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     junitReporting: false,
     coverageText: false,
@@ -95,6 +95,11 @@ const project = new typescript.TypeScriptProject({
   },
   gitignore: ['/dist/', '/dist.staging/', '/bench/out/', '/.scratch/'],
 });
+
+// 3.6 resolves with enhanced-resolve; later versions pull platform binaries the npm registry
+// mirror lacks, which leaves package-lock.json unusable by `npm ci`.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
 // Keep short related properties on one line ({ path, field, value } in errors).
 project.eslint?.addRules({ '@stylistic/object-property-newline': 'off' });
