@@ -19,9 +19,10 @@ export interface StartOptions {
 /** Every process a test started, by name, so it can be killed and stopped by PID. */
 export class ProcessGroup {
   private readonly procs = new Map<string, ChildProcess>();
-  private readonly exitHook = () => this.killAllNow();
+  private readonly exitHook: () => void;
 
   constructor() {
+    this.exitHook = () => this.killAllNow();
     process.on('exit', this.exitHook);
   }
 
