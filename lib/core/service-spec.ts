@@ -78,6 +78,14 @@ export interface ServiceSpec {
   readonly livenessCheck?: HealthCheck;
 
   /**
+   * How often and how patiently the readiness and liveness checks probe.
+   *
+   * @default - readiness every 5 s, unready after 2 failures (2 s timeout); liveness every 10 s, restarted after 3 failures (3 s timeout)
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes
+   */
+  readonly probeTimings?: { readonly readiness?: ProbeTimingSpec; readonly liveness?: ProbeTimingSpec };
+
+  /**
    * The longest a container may take to start; adds a startup probe so liveness does not
    * kill a slow start.
    *
@@ -226,6 +234,36 @@ export interface ServicePort {
   readonly servicePort?: number;
 }
 
+/** Cadence of one probe. */
+export interface ProbeTimingSpec {
+  /**
+   * Time between probes.
+   *
+   * @default - 5 s for readiness, 10 s for liveness
+   */
+  readonly period?: DurationLike;
+  /**
+   * Time a probe may take; at most the period.
+   *
+   * @default - 2 s for readiness, 3 s for liveness
+   */
+  readonly timeout?: DurationLike;
+  /**
+   * Consecutive failures before the pod is unready (readiness) or restarted (liveness).
+   *
+   * @default - 2 for readiness, 3 for liveness
+   */
+  readonly failureThreshold?: number;
+}
+
+/** Probe cadence in the whole seconds Kubernetes takes. */
+export interface ResolvedProbeTiming {
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+}
+
 /** CPU and memory of one container. */
 export interface ResourceSpec {
   /**
@@ -284,6 +322,8 @@ export interface ResolvedService {
   readonly ports: readonly Required<ServicePort>[];
   readonly readiness?: ResolvedHealthCheck;
   readonly liveness?: ResolvedHealthCheck;
+  readonly readinessTiming: ResolvedProbeTiming;
+  readonly livenessTiming: ResolvedProbeTiming;
   /** Startup probe failure threshold (periods of `SERVICE_DEFAULTS.startupPeriodSeconds`). */
   readonly startupFailureThreshold?: number;
   readonly cpu: { readonly request: string; readonly limit: string };
@@ -357,6 +397,8 @@ export function resolveServiceSpec(path: string, spec: ServiceSpec): ResolvedSer
     ports,
     readiness,
     liveness,
+    readinessTiming: resolveProbeTiming(path, 'service.probeTimings.readiness', spec.probeTimings?.readiness, SERVICE_DEFAULTS.readiness),
+    livenessTiming: resolveProbeTiming(path, 'service.probeTimings.liveness', spec.probeTimings?.liveness, SERVICE_DEFAULTS.liveness),
     startupFailureThreshold: resolveStartup(path, spec.startupTimeout),
     cpu,
     memory,
@@ -516,6 +558,23 @@ function resolveHealthCheck(path: string, field: string, hc: HealthCheck, firstT
   return { kind: hc.kind, path: hc.path, port, scheme: hc.scheme };
 }
 
+function resolveProbeTiming(path: string, field: string, given: ProbeTimingSpec | undefined, defaults: ResolvedProbeTiming): ResolvedProbeTiming {
+  const periodSeconds = given?.period !== undefined
+    ? Math.ceil(checkPositiveDuration(path, `${field}.period`, given.period) / 1000) : defaults.periodSeconds;
+  const timeoutSeconds = given?.timeout !== undefined
+    ? Math.ceil(checkPositiveDuration(path, `${field}.timeout`, given.timeout) / 1000) : Math.min(defaults.timeoutSeconds, periodSeconds);
+  const failureThreshold = given?.failureThreshold ?? defaults.failureThreshold;
+  check(timeoutSeconds <= periodSeconds, {
+    path, field: `${field}.timeout`, value: given?.timeout,
+    problem: `must not exceed the period (${periodSeconds} seconds), or probes overlap`, fix: `use at most ${periodSeconds} seconds`,
+  });
+  check(Number.isInteger(failureThreshold) && failureThreshold >= 1, {
+    path, field: `${field}.failureThreshold`, value: failureThreshold,
+    problem: 'must be a whole number of at least 1', fix: 'use e.g. 3',
+  });
+  return { periodSeconds, timeoutSeconds, failureThreshold, successThreshold: defaults.successThreshold };
+}
+
 function resolveStartup(path: string, timeout: DurationLike | undefined): number | undefined {
   if (timeout === undefined) return undefined;
   const ms = checkPositiveDuration(path, 'service.startupTimeout', timeout);
@@ -623,11 +682,17 @@ function resolveWritablePaths(path: string, paths: readonly string[] | undefined
       path, field: `service.writablePaths[${i}]`, value: p,
       problem: 'must be an absolute path below /', fix: "use e.g. '/tmp' or '/var/cache/app'",
     });
-    check(resolved.indexOf(p) === i, {
-      path, field: `service.writablePaths[${i}]`, value: p, problem: 'is listed twice', fix: 'list each path once',
+    check(resolved.findIndex((other) => writableVolumeName(other) === writableVolumeName(p)) === i, {
+      path, field: `service.writablePaths[${i}]`, value: p,
+      problem: `is listed twice or shares its volume name (${writableVolumeName(p)}) with another path`, fix: 'list each path once',
     });
   });
   return resolved;
+}
+
+/** Name of the emptyDir volume behind a writable path: `/var/cache/app` -> `var-cache-app`. */
+export function writableVolumeName(path: string): string {
+  return path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, '').slice(0, 63) || 'root';
 }
 
 function checkLabels(path: string, field: string, labels: Readonly<Record<string, string>>): void {

@@ -43,6 +43,12 @@ describe('resolveServiceSpec', () => {
     expect(resolve({ healthPath: undefined }).readiness).toEqual({ kind: 'tcp', port: 4000, path: undefined, scheme: undefined });
   });
 
+  it('takes probe timings from the spec, keeping the default timeout within a shorter period', () => {
+    const service = resolve({ probeTimings: { readiness: { period: Duration.seconds(1) }, liveness: { failureThreshold: 6 } } });
+    expect(service.readinessTiming).toEqual({ periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 2, successThreshold: 1 });
+    expect(service.livenessTiming).toEqual({ periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6, successThreshold: 1 });
+  });
+
   it('sizes the startup probe from the startup timeout, rounding up', () => {
     expect(resolve({ startupTimeout: Duration.seconds(61) }).startupFailureThreshold).toBe(13);
   });
@@ -101,6 +107,10 @@ describe('resolveServiceSpec', () => {
         'shop/api: service.startupTimeout must be a Duration (got 30); use e.g. Duration.seconds(30)'],
       ['a grace period shorter than the drain delay', { shutdown: { drainDelay: Duration.seconds(20), gracePeriod: Duration.seconds(10) } },
         'shop/api: service.shutdown.gracePeriod must be longer than the drain delay (20 seconds), or the process is killed before it finishes in-flight work (got 10 seconds); use at least 30 seconds'],
+      ['a probe timeout longer than its period', { probeTimings: { liveness: { period: Duration.seconds(5), timeout: Duration.seconds(10) } } },
+        'shop/api: service.probeTimings.liveness.timeout must not exceed the period (5 seconds), or probes overlap (got 10 seconds); use at most 5 seconds'],
+      ['a probe failure threshold of zero', { probeTimings: { readiness: { failureThreshold: 0 } } },
+        'shop/api: service.probeTimings.readiness.failureThreshold must be a whole number of at least 1 (got 0); use e.g. 3'],
       ['a CPU request above the limit', { resources: { cpu: { request: '2', limit: '500m' } } },
         'shop/api: service.resources.cpu.request is above the limit (500m) (got "2"); lower the request or raise the limit to at least 2'],
       ['a memory request above the limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
@@ -117,6 +127,8 @@ describe('resolveServiceSpec', () => {
         'shop/api: service.autoscale.max must be greater than min (5) (got 3); use max: 10 or more, or drop autoscale and set replicas'],
       ['a relative writable path', { writablePaths: ['tmp'] },
         'shop/api: service.writablePaths[0] must be an absolute path below / (got "tmp"); use e.g. \'/tmp\' or \'/var/cache/app\''],
+      ['two writable paths that would share a volume', { writablePaths: ['/var/cache', '/var-cache'] },
+        'shop/api: service.writablePaths[1] is listed twice or shares its volume name (var-cache) with another path (got "/var-cache"); list each path once'],
       ['an egress rule without ports', { egress: [{ to: NetworkPeer.anywhere(), ports: [] }] },
         'shop/api: service.egress[0].ports must name at least one port (got []); give the destination ports, e.g. [{ port: 5432 }]'],
     ];

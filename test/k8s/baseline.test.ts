@@ -141,6 +141,13 @@ describe('Baseline', () => {
     expect(container.startupProbe.httpGet.path).toBe('/health');
   });
 
+  it('writes the probe timings it is given', () => {
+    const container = findObject(synth({ ...api, probeTimings: { liveness: { period: Duration.seconds(20), failureThreshold: 5 } } }), 'Deployment')
+      .spec.template.spec.containers[0];
+    expect(container.livenessProbe).toMatchObject({ periodSeconds: 20, failureThreshold: 5, timeoutSeconds: 3 });
+    expect(container.readinessProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 });
+  });
+
   it('references Secrets and ConfigMaps in the environment, never their values', () => {
     const container = findObject(synth({
       ...api,

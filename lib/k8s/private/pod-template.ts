@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
-import { ResolvedHealthCheck, ResolvedService } from '../../core/service-spec';
+import { ResolvedHealthCheck, ResolvedProbeTiming, ResolvedService, writableVolumeName } from '../../core/service-spec';
 
 /**
  * The restricted Pod Security Standard for a container: non-root, no privilege escalation,
@@ -33,13 +33,9 @@ export function restrictedPodSecurityContext(runAs: { user: number; group: numbe
   };
 }
 
-/** Volume name for a writable path: `/var/cache/app` -> `var-cache-app`. */
-export function volumeNameForPath(path: string): string {
-  return path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, '').slice(0, 63) || 'root';
-}
 
 /** A probe from a resolved health check with the given timings. */
-export function probe(check: ResolvedHealthCheck, timing: ProbeTiming): k8s.Probe {
+export function probe(check: ResolvedHealthCheck, timing: ResolvedProbeTiming): k8s.Probe {
   const handler: Partial<k8s.Probe> = check.kind === 'http'
     ? { httpGet: { path: check.path, port: k8s.IntOrString.fromNumber(check.port!), scheme: check.scheme } }
     : check.kind === 'tcp'
@@ -48,13 +44,6 @@ export function probe(check: ResolvedHealthCheck, timing: ProbeTiming): k8s.Prob
   return { ...handler, ...timing };
 }
 
-/** Probe timing fields. */
-export interface ProbeTiming {
-  readonly periodSeconds: number;
-  readonly timeoutSeconds: number;
-  readonly failureThreshold: number;
-  readonly successThreshold: number;
-}
 
 function envVar(entry: ResolvedService['env'][number]): k8s.EnvVar {
   const { name, value } = entry;
@@ -84,22 +73,22 @@ export function serviceContainer(service: ResolvedService): k8s.Container {
       requests: { cpu: k8s.Quantity.fromString(service.cpu.request), memory: k8s.Quantity.fromString(service.memory.request) },
       limits: { cpu: k8s.Quantity.fromString(service.cpu.limit), memory: k8s.Quantity.fromString(service.memory.limit) },
     },
-    readinessProbe: service.readiness && probe(service.readiness, SERVICE_DEFAULTS.readiness),
-    livenessProbe: service.liveness && probe(service.liveness, SERVICE_DEFAULTS.liveness),
+    readinessProbe: service.readiness && probe(service.readiness, service.readinessTiming),
+    livenessProbe: service.liveness && probe(service.liveness, service.livenessTiming),
     startupProbe: service.readiness && service.startupFailureThreshold !== undefined
       ? probe(service.liveness ?? service.readiness, {
-        ...SERVICE_DEFAULTS.liveness,
+        ...service.livenessTiming,
         periodSeconds: SERVICE_DEFAULTS.startupPeriodSeconds,
         failureThreshold: service.startupFailureThreshold,
       })
       : undefined,
     lifecycle: { preStop: { exec: { command: ['sleep', String(service.drainDelaySeconds)] } } },
     securityContext: restrictedContainerSecurityContext(service.runAs),
-    volumeMounts: service.writablePaths.map((path) => ({ name: volumeNameForPath(path), mountPath: path })),
+    volumeMounts: service.writablePaths.map((path) => ({ name: writableVolumeName(path), mountPath: path })),
   };
 }
 
 /** emptyDir volumes backing the writable paths. */
 export function writableVolumes(paths: readonly string[]): k8s.Volume[] {
-  return paths.map((path) => ({ name: volumeNameForPath(path), emptyDir: {} }));
+  return paths.map((path) => ({ name: writableVolumeName(path), emptyDir: {} }));
 }
