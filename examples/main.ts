@@ -7,11 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { chatSuiteBaseline } from './chat-suite-baseline';
+import { chatSuiteMultiCluster } from './chat-suite-multi-cluster';
 import { firebackupMultiReplica } from './firebackup-multi-replica';
 
 /** Each example builds its own App into the folder it is given. */
 export const EXAMPLES: Readonly<Record<string, (outdir: string) => App>> = {
   'chat-suite-baseline': chatSuiteBaseline,
+  'chat-suite-multi-cluster': chatSuiteMultiCluster,
   'firebackup-multi-replica': firebackupMultiReplica,
 };
 

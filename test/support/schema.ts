@@ -16,6 +16,28 @@ interface ModelClass {
   new (data: unknown): { validate(): void };
 }
 
+/**
+ * A folder's kustomization.yaml (written beside the manifests of each cluster folder): a build
+ * file rather than an API object, with no kubernetes-models schema. Checked for the fields it
+ * may hold here, so a stray field or a non-list of files still fails.
+ *
+ * @see https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/
+ */
+class KustomizeConfig {
+  public static readonly apiVersion = 'kustomize.config.k8s.io/v1beta1';
+  public static readonly kind = 'Kustomization';
+  constructor(private readonly data: unknown) {}
+  public validate(): void {
+    const data = this.data as Record<string, unknown>;
+    const unknown = Object.keys(data).filter((k) => !['apiVersion', 'kind', 'resources'].includes(k));
+    const resources = data.resources;
+    if (unknown.length > 0) throw new Error(`unexpected fields ${unknown.join(', ')}`);
+    if (!Array.isArray(resources) || !resources.every((r) => typeof r === 'string' && r.length > 0)) {
+      throw new Error('resources must be a list of file paths');
+    }
+  }
+}
+
 /** Every exported model class, by `apiVersion/kind`. */
 const REGISTRY: ReadonlyMap<string, ModelClass> = (() => {
   const registry = new Map<string, ModelClass>();
@@ -30,6 +52,7 @@ const REGISTRY: ReadonlyMap<string, ModelClass> = (() => {
     }
   };
   for (const module of [kubernetes, argoCd, fluxCd, keda, prometheusOperator]) visit(module, 0);
+  registry.set(`${KustomizeConfig.apiVersion}/${KustomizeConfig.kind}`, KustomizeConfig);
   return registry;
 })();
 

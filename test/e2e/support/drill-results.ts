@@ -50,3 +50,11 @@ export function largestGapMs(ackTimesMs: readonly number[]): number {
 export function roundSeconds(ms: number): number {
   return Math.round(ms / 10) / 100;
 }
+
+/** The rows as a Markdown table, as README shows them. */
+export function drillTable(rows: readonly DrillRow[]): string {
+  const header = '| system | profile | scenario | durability | trials | RTO median (s) | RTO max (s) | acknowledged writes lost |';
+  const rule = '| --- | --- | --- | --- | ---: | ---: | ---: | ---: |';
+  const lines = rows.map((r) => `| ${r.system} | ${r.profile} | ${r.scenario} | ${r.durability ?? (r.synchronous ? 'synchronous' : 'asynchronous')} | ${r.trials} | ${r.rtoMedianSeconds} | ${r.rtoMaxSeconds} | ${r.ackedWritesLost} |`);
+  return [header, rule, ...lines].join('\n');
+}
