@@ -2,6 +2,7 @@ export * from './core/defaults';
 export * from './core/disruption-budget';
 export * from './core/env-value';
 export * from './core/errors';
+export * from './core/file-source';
 export * from './core/health-check';
 export * from './core/labels';
 export * from './core/network-peer';

@@ -1,6 +1,7 @@
 import { MULTI_REPLICA_DEFAULTS, SERVICE_DEFAULTS } from './defaults';
 import { EnvValue, SECRET_LOOKING_NAME } from './env-value';
 import { check, HadrError } from './errors';
+import { FileMount, FileSource } from './file-source';
 import { HealthCheck } from './health-check';
 import { isLabelValue, LabelSubject } from './labels';
 import { EgressRule, IngressRule, NetworkPeer } from './network-peer';
@@ -130,6 +131,14 @@ export interface ServiceSpec {
    * @default ['/tmp']
    */
   readonly writablePaths?: readonly string[];
+
+  /**
+   * Read-only directories of files from ConfigMaps or Secrets (configuration, credentials).
+   *
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/configuration/configmap/#using-configmaps-as-files-from-a-pod
+   */
+  readonly files?: readonly FileMount[];
 
   /**
    * Use this existing ServiceAccount instead of creating one.
@@ -332,6 +341,7 @@ export interface ResolvedService {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly writablePaths: readonly string[];
+  readonly files: readonly FileMount[];
   readonly serviceAccountName?: string;
   readonly automountServiceAccountToken: boolean;
   readonly labels: Readonly<Record<string, string>>;
@@ -406,6 +416,7 @@ export function resolveServiceSpec(path: string, spec: ServiceSpec): ResolvedSer
     command: spec.command,
     args: spec.args,
     writablePaths,
+    files: resolveFiles(path, spec.files ?? [], writablePaths),
     serviceAccountName: spec.serviceAccountName,
     automountServiceAccountToken: spec.automountServiceAccountToken ?? false,
     labels: spec.labels ?? {},
@@ -688,6 +699,29 @@ function resolveWritablePaths(path: string, paths: readonly string[] | undefined
     });
   });
   return resolved;
+}
+
+function resolveFiles(path: string, files: readonly FileMount[], writablePaths: readonly string[]): FileMount[] {
+  files.forEach((file, i) => {
+    const field = `service.files[${i}]`;
+    check(file.from instanceof FileSource, {
+      path, field: `${field}.from`, value: file.from, problem: 'must be a FileSource', fix: "use FileSource.configMap('name') or FileSource.secret('name')",
+    });
+    checkName(path, `${field}.from`, file.from.name, false);
+    check(typeof file.path === 'string' && file.path.startsWith('/') && file.path !== '/', {
+      path, field: `${field}.path`, value: file.path, problem: 'must be an absolute path below /', fix: "use e.g. '/etc/app'",
+    });
+    const taken = [...writablePaths, ...files.slice(0, i).map((f) => f.path)];
+    check(!taken.includes(file.path), {
+      path, field: `${field}.path`, value: file.path, problem: 'is already mounted', fix: 'mount each directory once',
+    });
+  });
+  return [...files];
+}
+
+/** Name of the volume behind a mounted file source: `config-<name>` or `secret-<name>`. */
+export function fileVolumeName(source: FileSource): string {
+  return `${source.kind === 'secret' ? 'secret' : 'config'}-${source.name}`.slice(0, 63);
 }
 
 /** Name of the emptyDir volume behind a writable path: `/var/cache/app` -> `var-cache-app`. */

@@ -10,7 +10,7 @@ import { ResolvedService, ServiceSpec, resolveServiceSpec } from '../core/servic
 import { kubeObject } from './private/kube-object';
 import { policyRules } from './private/network-policy';
 import { addSameRevisionAntiAffinity, antiAffinityFor, topologySpreadFor } from './private/placement';
-import { restrictedPodSecurityContext, serviceContainer, writableVolumes } from './private/pod-template';
+import { restrictedPodSecurityContext, serviceContainer, serviceVolumes } from './private/pod-template';
 import { exemptFromPolarisCheck } from './private/polaris';
 import { defaultPriorityClass } from './private/priority-class';
 
@@ -113,7 +113,7 @@ export class Baseline extends Construct {
             affinity: antiAffinityFor(this.selector, shape.placement),
             topologySpreadConstraints: topologySpreadFor(this.selector, shape.placement),
             containers: [serviceContainer(service)],
-            volumes: writableVolumes(service.writablePaths),
+            volumes: serviceVolumes(service),
           },
         },
       }),

@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
-import { allowedEvictions, Baseline, DisruptionBudget, EnvValue, HealthCheck, NetworkPeer, ServiceSpec } from '../../lib';
+import { allowedEvictions, Baseline, DisruptionBudget, EnvValue, FileSource, HealthCheck, NetworkPeer, ServiceSpec } from '../../lib';
 import { findObject, synthValid } from '../support/schema';
 
 const api: ServiceSpec = { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 4000, healthPath: '/health' };
@@ -158,6 +158,29 @@ describe('Baseline', () => {
       { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } },
       { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
     ]);
+  });
+
+  it('mounts ConfigMaps and Secrets read-only, secrets readable by the pod group only', () => {
+    const pod = findObject(synth({
+      ...api,
+      files: [{ path: '/etc/app', from: FileSource.configMap('app-config') }, { path: '/etc/app/tls', from: FileSource.secret('app-tls') }],
+    }), 'Deployment').spec.template.spec;
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'config-app-config', mountPath: '/etc/app', readOnly: true },
+      { name: 'secret-app-tls', mountPath: '/etc/app/tls', readOnly: true },
+    ]);
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: {} },
+      { name: 'config-app-config', configMap: { name: 'app-config' } },
+      { name: 'secret-app-tls', secret: { secretName: 'app-tls', defaultMode: 0o440 } },
+    ]);
+  });
+
+  it('refuses to mount a directory twice', () => {
+    expect(() => synth({ ...api, files: [{ path: '/tmp', from: FileSource.configMap('x') }] })).toThrow(
+      'test/api: service.files[0].path is already mounted (got "/tmp"); mount each directory once',
+    );
   });
 
   it('mounts the token only when asked, on both the ServiceAccount and the pod', () => {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
-import { ResolvedHealthCheck, ResolvedProbeTiming, ResolvedService, writableVolumeName } from '../../core/service-spec';
+import { fileVolumeName, ResolvedHealthCheck, ResolvedProbeTiming, ResolvedService, writableVolumeName } from '../../core/service-spec';
 
 /**
  * The restricted Pod Security Standard for a container: non-root, no privilege escalation,
@@ -67,7 +67,7 @@ export function serviceContainer(service: ResolvedService): k8s.Container {
     imagePullPolicy: service.imagePullPolicy,
     command: service.command && [...service.command],
     args: service.args && [...service.args],
-    ports: service.ports.length > 0 ? service.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) : undefined,
+    ports: nonEmpty(service.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol }))),
     env: service.env.length > 0 ? service.env.map(envVar) : undefined,
     resources: {
       requests: { cpu: k8s.Quantity.fromString(service.cpu.request), memory: k8s.Quantity.fromString(service.memory.request) },
@@ -84,11 +84,25 @@ export function serviceContainer(service: ResolvedService): k8s.Container {
       : undefined,
     lifecycle: { preStop: { exec: { command: ['sleep', String(service.drainDelaySeconds)] } } },
     securityContext: restrictedContainerSecurityContext(service.runAs),
-    volumeMounts: service.writablePaths.map((path) => ({ name: writableVolumeName(path), mountPath: path })),
+    volumeMounts: nonEmpty([
+      ...service.writablePaths.map((path) => ({ name: writableVolumeName(path), mountPath: path })),
+      ...service.files.map((file) => ({ name: fileVolumeName(file.from), mountPath: file.path, readOnly: true })),
+    ]),
   };
 }
 
-/** emptyDir volumes backing the writable paths. */
-export function writableVolumes(paths: readonly string[]): k8s.Volume[] {
-  return paths.map((path) => ({ name: writableVolumeName(path), emptyDir: {} }));
+/** emptyDir volumes backing the writable paths, and the ConfigMap/Secret volumes of the mounted files. */
+export function serviceVolumes(service: ResolvedService): k8s.Volume[] | undefined {
+  const files = new Map(service.files.map((file) => [fileVolumeName(file.from), file.from]));
+  return nonEmpty([
+    ...service.writablePaths.map((path) => ({ name: writableVolumeName(path), emptyDir: {} })),
+    ...[...files].map(([name, from]) => from.kind === 'secret'
+      // Readable by the pod's group (fsGroup), not by everyone.
+      ? { name, secret: { secretName: from.name, defaultMode: 0o440 } }
+      : { name, configMap: { name: from.name } }),
+  ]);
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
 }
