@@ -8,12 +8,14 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { chatSuiteBaseline } from './chat-suite-baseline';
 import { chatSuiteMultiCluster } from './chat-suite-multi-cluster';
+import { firebackupDatabase } from './firebackup-database';
 import { firebackupMultiReplica } from './firebackup-multi-replica';
 
 /** Each example builds its own App into the folder it is given. */
 export const EXAMPLES: Readonly<Record<string, (outdir: string) => App>> = {
   'chat-suite-baseline': chatSuiteBaseline,
   'chat-suite-multi-cluster': chatSuiteMultiCluster,
+  'firebackup-database': firebackupDatabase,
   'firebackup-multi-replica': firebackupMultiReplica,
 };
 

@@ -21,3 +21,8 @@ export * from './core/shared-endpoint';
 export * from './core/topology-summary';
 export * from './k8s/multi-cluster';
 export * from './k8s/topology-app';
+export * from './core/patroni-config';
+export * from './core/patroni-timing';
+export * from './core/pgbouncer-config';
+export * from './core/walg-backup';
+export * from './k8s/patroni-cluster';

@@ -59,3 +59,37 @@ export const MULTI_REPLICA_DEFAULTS = {
   /** HPA target: room to absorb a lost zone's traffic before new pods are ready. */
   cpuUtilization: 70,
 } as const;
+
+/** Defaults of PatroniCluster. */
+export const PATRONI_CLUSTER_DEFAULTS = {
+  /** Three members: one can fail or be drained while a synchronous standby remains. */
+  members: 3,
+  /** Spilo: the maintained image with Patroni, PostgreSQL and WAL-G, run with our patroni.yml. */
+  image: 'ghcr.io/zalando/spilo-18:4.1-p2',
+  postgresVersion: 18,
+  patroniVersion: '4.1.0',
+  /** The postgres user and group of the Spilo image. */
+  runAs: { user: 101, group: 103 },
+  /** Time for Patroni to stop PostgreSQL cleanly and hand the leader key over. */
+  terminationGracePeriodSeconds: 60,
+  /** Members on different nodes and spread over zones, as MultiReplica places replicas. */
+  nodeAntiAffinity: 'required' as const,
+  zoneSpread: 'required' as const,
+  cpuRequest: '500m',
+  cpuLimit: '2',
+  memoryMebibytes: 1024,
+  /** Two poolers: one can be drained while the other holds the clients' connections. */
+  poolerReplicas: 2,
+  poolerImage: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1',
+  fullBackupIntervalSeconds: 24 * 3600,
+  retainFullBackups: 7,
+  /**
+   * What Patroni's Kubernetes DCS does with the API in Endpoints mode: leader and config keys
+   * in Endpoints, member state and role labels on Pods.
+   * @see https://patroni.readthedocs.io/en/latest/kubernetes.html
+   */
+  rbac: {
+    endpoints: ['get', 'list', 'watch', 'create', 'patch', 'update'],
+    pods: ['get', 'list', 'watch', 'patch', 'update'],
+  },
+} as const;

@@ -77,7 +77,10 @@ export interface CustomPatroniTimingOptions {
   readonly loopWait: DurationLike;
   /** DCS/PostgreSQL retry budget; whole seconds. */
   readonly retryTimeout: DurationLike;
-  /** HAProxy checks. @default - the checks of {@link PatroniTiming.fast} when ttl < 30 s, else of {@link PatroniTiming.default} */
+  /**
+   * HAProxy checks.
+   * @default - the checks of {@link PatroniTiming.fast} when ttl is under 20 s, else those of {@link PatroniTiming.default}
+   */
   readonly haproxyCheck?: HaproxyCheckTiming;
   /** Error path prefix for bad values. @default 'PatroniTiming.custom' */
   readonly path?: string;
@@ -177,7 +180,7 @@ export class PatroniTiming {
       ttlSeconds: wholeSeconds(path, 'ttl', options.ttl),
       loopWaitSeconds: wholeSeconds(path, 'loopWait', options.loopWait),
       retryTimeoutSeconds: wholeSeconds(path, 'retryTimeout', options.retryTimeout),
-      haproxyCheck: options.haproxyCheck ?? (wholeSecondsOrZero(options.ttl) < 30 ? QUICK_CHECKS : STEADY_CHECKS),
+      haproxyCheck: options.haproxyCheck ?? (wholeSecondsOrZero(options.ttl) < PATRONI_TIMING_FLOORS.ttlSeconds ? QUICK_CHECKS : STEADY_CHECKS),
     };
     validatePatroniTiming(path, profile);
     return profile;

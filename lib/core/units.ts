@@ -48,3 +48,8 @@ export function millis(amount: number): DurationLike {
     toHumanString: () => (amount % 1000 === 0 ? `${amount / 1000} seconds` : `${amount} millis`),
   };
 }
+
+/** A plain {@link SizeLike} from mebibytes, for defaults defined in core. */
+export function mebibytes(amount: number): SizeLike {
+  return { toKibibytes: () => amount * 1024, asString: () => (amount % 1024 === 0 ? `${amount / 1024}Gi` : `${amount}Mi`) };
+}
