@@ -26,3 +26,6 @@ export * from './core/patroni-timing';
 export * from './core/pgbouncer-config';
 export * from './core/walg-backup';
 export * from './k8s/patroni-cluster';
+export * from './core/redis-config';
+export * from './core/redis-timing';
+export * from './core/sentinel-config';

@@ -1,0 +1,673 @@
+/**
+ * Failover drill for Redis with Sentinel, on real servers started from the configs the core
+ * renders: primary + 2 replicas + 3 Sentinels on 127.0.0.1, a client that asks Sentinel for the
+ * primary and records every acknowledged write, kill -9 of the primary.
+ *
+ * RTO = the largest gap between two consecutive acknowledgements; RPO = acknowledged writes
+ * missing on the new primary. Every server is stopped by PID and every directory removed,
+ * also when a trial fails.
+ */
+import { spawnSync } from 'child_process';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import Redis from 'ioredis';
+import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
+import { findBinary, freePorts, ProcessGroup, sleep, waitFor } from './support/processes';
+import { RedisAddress, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis-config';
+import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../../lib/core/redis-timing';
+import { renderSentinelAuthScript, renderSentinelConfig } from '../../lib/core/sentinel-config';
+import { millis, seconds } from '../../lib/core/units';
+
+/** Binaries the drill starts. */
+export const REDIS_DRILL_BINARIES = ['redis-server', 'redis-sentinel'] as const;
+
+const MASTER_NAME = 'drill';
+const REPLICAS = 2;
+const SENTINELS = 3;
+
+/** What a lab runs with. */
+export interface RedisLabOptions {
+  /** Rendered into every sentinel.conf. */
+  readonly timing: SentinelTimingProfile;
+  /** Rendered into every redis.conf; its WAIT settings drive the writer. */
+  readonly durability: RedisDurability;
+  /** Progress lines, and server log tails when something fails. */
+  readonly log?: (line: string) => void;
+}
+
+/** One server of the lab. */
+export interface LabServer {
+  /** `redis-0` (the first primary), `redis-1`, `redis-2`, `sentinel-0`... */
+  readonly name: string;
+  /** Port on 127.0.0.1. */
+  readonly port: number;
+  /** Its working directory (data, auth include, log). */
+  readonly dir: string;
+  /** The writable config file it runs from (and rewrites). */
+  readonly configFile: string;
+  /** redis-server or redis-sentinel. */
+  readonly binary: string;
+}
+
+/**
+ * Primary + 2 replicas + 3 Sentinels on 127.0.0.1 in a fresh temporary directory, configs and
+ * auth include files written by the core renderers and the core auth script.
+ */
+export class RedisLab {
+  /** Starts a lab and waits until every Sentinel knows both replicas and the other Sentinels. */
+  public static async up(options: RedisLabOptions): Promise<RedisLab> {
+    const lab = new RedisLab(options, await freePorts(REPLICAS + 1 + SENTINELS));
+    try {
+      await lab.start();
+      return lab;
+    } catch (err) {
+      lab.logTails();
+      await lab.down();
+      throw err;
+    }
+  }
+
+  /** Where everything of this lab lives; removed by {@link down}. */
+  public readonly root: string;
+  /** The password, only ever written to the password file (as a Secret would mount it). */
+  public readonly password: string;
+  /** The Redis servers; `redis-0` is the primary at start. */
+  public readonly nodes: readonly LabServer[];
+  /** The Sentinels. */
+  public readonly sentinels: readonly LabServer[];
+  /** Lines appended by the client-reconfig-script, one per call. */
+  public readonly reconfigLog: string;
+  private readonly processes = new ProcessGroup();
+  private readonly clients = new Set<Redis>();
+
+  private constructor(public readonly options: RedisLabOptions, ports: readonly number[]) {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-redis-drill-'));
+    // Backslash, dollar, hash and a non-ASCII letter: all must reach the servers byte for byte.
+    this.password = `drill\\pw$#é-${randomBytes(6).toString('hex')}`;
+    this.reconfigLog = path.join(this.root, 'reconfig.log');
+    const server = (name: string, port: number, binary: string): LabServer => {
+      const dir = path.join(this.root, name);
+      fs.mkdirSync(dir);
+      return { name, port, dir, configFile: path.join(dir, `${name}.conf`), binary: requireBinary(binary) };
+    };
+    this.nodes = ports.slice(0, REPLICAS + 1).map((port, i) => server(`redis-${i}`, port, 'redis-server'));
+    this.sentinels = ports.slice(REPLICAS + 1).map((port, i) => server(`sentinel-${i}`, port, 'redis-sentinel'));
+  }
+
+  private get passwordFile(): string {
+    return path.join(this.root, 'secret', 'password');
+  }
+
+  private async start(): Promise<void> {
+    fs.mkdirSync(path.dirname(this.passwordFile), { mode: 0o700 });
+    fs.writeFileSync(this.passwordFile, `${this.password}\n`, { mode: 0o600 });
+    const hook = path.join(this.root, 'reconfig.sh');
+    fs.writeFileSync(hook, `#!/bin/sh\necho "$*" >> '${this.reconfigLog}'\n`, { mode: 0o755 });
+
+    const [primary] = this.nodes;
+    for (const node of this.nodes) this.writeRedisConfig(node, node === primary ? undefined : { host: '127.0.0.1', port: primary.port });
+    for (const node of this.nodes) this.startServer(node);
+    for (const node of this.nodes) await waitFor(`${node.name} to answer PING`, () => this.ping(node.port), { timeoutMs: 10_000 });
+    await waitFor('the primary to stream to both replicas', async () => (await this.onlineReplicas(primary.port)) === REPLICAS, { timeoutMs: 20_000 });
+
+    for (const sentinel of this.sentinels) this.writeSentinelConfig(sentinel, primary.port, hook);
+    for (const sentinel of this.sentinels) this.startServer(sentinel);
+    for (const sentinel of this.sentinels) {
+      await waitFor(`${sentinel.name} to know ${REPLICAS} replicas and ${SENTINELS - 1} other Sentinels`, async () => {
+        const master = await this.sentinelMaster(sentinel.port);
+        return master['num-slaves'] === String(REPLICAS) && master['num-other-sentinels'] === String(SENTINELS - 1);
+      }, { timeoutMs: 30_000, intervalMs: 250 });
+    }
+    this.options.log?.(`lab up in ${this.root}: redis ${this.nodes.map((n) => n.port).join(', ')}, sentinels ${this.sentinels.map((s) => s.port).join(', ')}`);
+  }
+
+  private writeRedisConfig(node: LabServer, replicaOf: RedisAddress | undefined): void {
+    const spec = {
+      path: `drill/${node.name}`,
+      replicas: REPLICAS,
+      auth: { passwordFile: this.passwordFile, includeFile: path.join(node.dir, 'auth.conf') },
+      replicaOf,
+      port: node.port,
+      bind: ['127.0.0.1'],
+      dir: node.dir,
+      durability: this.options.durability,
+      announce: { host: '127.0.0.1', port: node.port },
+    };
+    runStartScript(renderRedisAuthScript(spec));
+    fs.writeFileSync(node.configFile, renderRedisConfig(spec), { mode: 0o600 });
+  }
+
+  private writeSentinelConfig(sentinel: LabServer, primaryPort: number, hook: string): void {
+    const spec = {
+      path: `drill/${sentinel.name}`,
+      masterName: MASTER_NAME,
+      primary: { host: '127.0.0.1', port: primaryPort },
+      sentinels: SENTINELS,
+      auth: { passwordFile: this.passwordFile, includeFile: path.join(sentinel.dir, 'auth.conf') },
+      timing: this.options.timing,
+      port: sentinel.port,
+      bind: ['127.0.0.1'],
+      dir: sentinel.dir,
+      clientReconfigScript: hook,
+    };
+    runStartScript(renderSentinelAuthScript(spec));
+    fs.writeFileSync(sentinel.configFile, renderSentinelConfig(spec), { mode: 0o600 });
+  }
+
+  private startServer(server: LabServer): void {
+    this.processes.start(server.name, server.binary, [server.configFile], { logFile: path.join(server.dir, 'server.log'), cwd: server.dir });
+  }
+
+  /** A client that asks the Sentinels for the primary and follows failovers (ioredis Sentinel mode). */
+  public sentinelClient(): Redis {
+    const client = new Redis({
+      sentinels: this.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      name: MASTER_NAME,
+      password: this.password,
+      sentinelPassword: this.password,
+      // Retry every 50 ms so the measured outage is the failover's, not the client's backoff.
+      retryStrategy: () => 50,
+      sentinelRetryStrategy: () => 50,
+      connectTimeout: 1_000,
+      sentinelCommandTimeout: 1_000,
+      maxRetriesPerRequest: 20,
+      disconnectTimeout: 500,
+      reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
+    });
+    client.on('error', () => undefined);
+    this.clients.add(client);
+    return client;
+  }
+
+  /** Runs `use` with a direct, authenticated connection to one server. */
+  public async withClient<T>(port: number, use: (client: Redis) => Promise<T>): Promise<T> {
+    const client = new Redis({
+      host: '127.0.0.1', port, password: this.password, lazyConnect: true, retryStrategy: () => null,
+      maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 1_000, commandTimeout: 5_000,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return await use(client);
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  private async ping(port: number): Promise<boolean> {
+    return (await this.withClient(port, (c) => c.ping())) === 'PONG';
+  }
+
+  /** INFO replication of one server as key/value pairs. */
+  public async replicationInfo(port: number): Promise<Record<string, string>> {
+    return parseInfo(await this.withClient(port, (c) => c.info('replication')));
+  }
+
+  private async onlineReplicas(port: number): Promise<number> {
+    const info = await this.replicationInfo(port);
+    return Object.entries(info).filter(([key, value]) => /^slave\d+$/.test(key) && value.includes('state=online')).length;
+  }
+
+  private async sentinelMaster(port: number): Promise<Record<string, string>> {
+    const flat = await this.withClient(port, (c) => c.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[];
+    const fields: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
+    return fields;
+  }
+
+  /** The node the Sentinels name as primary (the first Sentinel that answers). */
+  public async currentPrimary(): Promise<LabServer> {
+    for (const sentinel of this.sentinels) {
+      try {
+        const [host, port] = await this.withClient(sentinel.port, (c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[];
+        const node = this.nodes.find((n) => n.port === Number(port));
+        if (host === '127.0.0.1' && node) return node;
+      } catch {
+        // try the next Sentinel
+      }
+    }
+    throw new Error('no Sentinel named a primary');
+  }
+
+  /**
+   * The node every Sentinel names as primary, when it also says it is the primary and streams
+   * to both replicas; false otherwise.
+   */
+  public async agreedPrimary(): Promise<LabServer | false> {
+    const named = new Set<LabServer>();
+    for (const sentinel of this.sentinels) {
+      const [, port] = await this.withClient(sentinel.port, (c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME)) as string[];
+      const node = this.nodes.find((n) => n.port === Number(port));
+      if (!node) return false;
+      named.add(node);
+    }
+    const [primary] = named;
+    if (named.size !== 1) return false;
+    const info = await this.replicationInfo(primary.port);
+    return info.role === 'master' && (await this.onlineReplicas(primary.port)) === REPLICAS && primary;
+  }
+
+  /** Full resyncs a replica did after its first sync (a failover it could not follow with a partial resync). */
+  public laterFullResyncs(node: LabServer): number {
+    const log = fs.readFileSync(path.join(node.dir, 'server.log'), 'utf8');
+    return Math.max(0, (log.match(/Full resync from master/g) ?? []).length - 1);
+  }
+
+  /** Arguments of each client-reconfig-script call so far, one string per call. */
+  public reconfigCalls(): string[] {
+    return fs.existsSync(this.reconfigLog) ? fs.readFileSync(this.reconfigLog, 'utf8').trim().split('\n') : [];
+  }
+
+  /** kill -9, and wait until the PID is gone. */
+  public async kill(node: LabServer): Promise<void> {
+    this.processes.signal(node.name, 'SIGKILL');
+    await waitFor(`${node.name} to die`, async () => !this.processes.isAlive(node.name), { timeoutMs: 5_000, intervalMs: 10 });
+  }
+
+  /** SIGSTOP or SIGCONT to some servers. */
+  public signal(nodes: readonly LabServer[], signal: 'SIGSTOP' | 'SIGCONT'): void {
+    for (const node of nodes) this.processes.signal(node.name, signal);
+  }
+
+  /** Starts a killed node again from the config file it ran from. */
+  public restart(node: LabServer): void {
+    this.startServer(node);
+  }
+
+  /** How many of `keys` the server at `port` does not have. */
+  public async countMissing(port: number, keys: readonly string[]): Promise<number> {
+    let present = 0;
+    await this.withClient(port, async (client) => {
+      for (let i = 0; i < keys.length; i += 500) present += await client.exists(...keys.slice(i, i + 500));
+    });
+    return keys.length - present;
+  }
+
+  /** The last lines of every server log, for a failed run. */
+  public logTails(lines = 15): void {
+    for (const server of [...this.nodes, ...this.sentinels]) {
+      const file = path.join(server.dir, 'server.log');
+      if (!fs.existsSync(file)) continue;
+      const tail = fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines);
+      this.options.log?.(`--- ${server.name} (port ${server.port})\n${tail.join('\n')}`);
+    }
+  }
+
+  /** Stops every server by PID (paused ones are resumed first) and removes the directory. */
+  public async down(): Promise<void> {
+    for (const client of this.clients) if (client.status !== 'end') client.disconnect();
+    for (const name of this.processes.names()) if (this.processes.isAlive(name)) this.processes.signal(name, 'SIGCONT');
+    try {
+      await this.processes.stopAll();
+    } finally {
+      fs.rmSync(this.root, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Runs a start script the way an init container would: plain sh, failing loudly. */
+function runStartScript(script: string): void {
+  const result = spawnSync('sh', ['-c', script], { encoding: 'utf8', timeout: 10_000 });
+  if (result.status !== 0) throw new Error(`auth start script failed (${result.status}): ${result.stderr}`);
+}
+
+function requireBinary(name: string): string {
+  const binary = findBinary(name);
+  if (!binary) throw new Error(`${name} is not installed; run \`npm run servers\``);
+  return binary;
+}
+
+/** `key:value` lines of INFO. */
+export function parseInfo(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && !line.startsWith('#')) fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}
+
+/** One acknowledged write: its key and when the acknowledgement arrived (performance.now()). */
+export interface AckedWrite {
+  readonly key: string;
+  readonly at: number;
+}
+
+/** A client that writes one key at a time and records each acknowledged write. */
+export class AckedWriter {
+  /** Every acknowledged write, in order. */
+  public readonly acks: AckedWrite[] = [];
+  /** Failed or unconfirmed writes by reason (`NOREPLICAS`, `unconfirmed`, ...); never counted as acknowledged. */
+  public readonly failures: Record<string, number> = {};
+  private stopping = false;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly options: { readonly valueBytes: number; readonly durability: RedisDurability; readonly keyPrefix: string },
+  ) {}
+
+  /** Starts writing until {@link stop} or until `maxMs` have passed. */
+  public start(maxMs: number): void {
+    this.running = this.loop(performance.now() + maxMs);
+  }
+
+  /** Stops writing; a write still waiting for a reply is abandoned by closing the connection. */
+  public async stop(): Promise<void> {
+    if (this.stopping) return settledWithin(this.running, 2_000);
+    this.stopping = true;
+    await settledWithin(this.running, 5_000);
+    this.client.disconnect();
+    await settledWithin(this.running, 2_000);
+  }
+
+  /** Acknowledgements that arrived after `time`. */
+  public acksAfter(time: number): AckedWrite[] {
+    return this.acks.filter((ack) => ack.at > time);
+  }
+
+  private async loop(deadline: number): Promise<void> {
+    const value = 'v'.repeat(this.options.valueBytes);
+    for (let seq = 0; !this.stopping && performance.now() < deadline; seq++) {
+      const key = `${this.options.keyPrefix}:${seq}`;
+      try {
+        if (await this.write(key, value)) this.acks.push({ key, at: performance.now() });
+        else this.fail('unconfirmed');
+      } catch (err) {
+        this.fail(failureReason(err as Error));
+        await sleep(5);
+      }
+    }
+  }
+
+  /**
+   * SET, or SET and WAIT pipelined on one connection. ioredis resends a pipeline that got no
+   * reply as a whole and aborts one that got a partial reply, so a WAIT never confirms a SET
+   * sent to another server.
+   */
+  private async write(key: string, value: string): Promise<boolean> {
+    const { waitReplicas, waitTimeoutMs } = this.options.durability;
+    if (waitReplicas === 0) {
+      await this.client.set(key, value);
+      return true;
+    }
+    const results = await this.client.pipeline().set(key, value).wait(waitReplicas, waitTimeoutMs).exec();
+    const [[setError], [waitError, confirmed]] = results ?? [[new Error('no reply')], [null, 0]];
+    if (setError) throw setError;
+    if (waitError) throw waitError;
+    return Number(confirmed) >= waitReplicas;
+  }
+
+  private fail(reason: string): void {
+    this.failures[reason] = (this.failures[reason] ?? 0) + 1;
+  }
+}
+
+/** Waits for `promise` to settle, at most `ms`, leaving no timer behind. */
+async function settledWithin(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise?.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A Redis error code (`NOREPLICAS`, `READONLY`) or else the client's error class. */
+function failureReason(err: Error): string {
+  const code = /^[A-Z]{3,}\b/.exec(err.message)?.[0];
+  return code ?? (err.name !== 'Error' ? err.name : err.message.slice(0, 40));
+}
+
+/**
+ * Sentinel failed over on its own during a trial (e.g. a loaded machine starved the primary
+ * longer than down-after), so the trial measured something else than the kill.
+ */
+export class UnplannedFailoverError extends Error {
+  public readonly name = 'UnplannedFailoverError';
+}
+
+/** How a primary is killed. */
+export interface KillOptions {
+  /** Size of each written value. @default 64 */
+  readonly valueBytes?: number;
+  /** When set, both replicas are stopped (SIGSTOP) this long before the kill and resumed right after it. */
+  readonly stallReplicasMs?: number;
+}
+
+/** What one kill of the primary did. */
+export interface KillResult {
+  /** Name of the primary that was killed. */
+  readonly killed: string;
+  /** Name of the replica Sentinel promoted. */
+  readonly promoted: string;
+  /** Largest gap between two acknowledged writes. */
+  readonly rtoMs: number;
+  /** Writes the client counted as acknowledged (with WAIT: confirmed). */
+  readonly ackedWrites: number;
+  /** Acknowledged writes the new primary does not have. */
+  readonly ackedWritesLost: number;
+  /** Acknowledged writes before the kill. */
+  readonly ackedBeforeKill: number;
+  /** Acknowledged writes after Sentinel named the new primary (the client found it). */
+  readonly ackedAfterPromotion: number;
+  /** Failed or unconfirmed writes by reason. */
+  readonly failures: Readonly<Record<string, number>>;
+  /** Arguments of each client-reconfig-script call. */
+  readonly reconfigCalls: readonly string[];
+  /** Full resyncs the surviving replicas needed to follow the new primary (0 when partial resync worked). */
+  readonly fullResyncsAfterFailover: number;
+}
+
+/**
+ * Writes through Sentinel, kills the primary with SIGKILL (optionally after stalling both
+ * replicas), waits for the promotion and for a second of acknowledged writes on the new
+ * primary, then counts the acknowledged writes the new primary lacks.
+ */
+export async function killPrimaryDuringWrites(lab: RedisLab, options: KillOptions = {}): Promise<KillResult> {
+  const { timing, durability } = lab.options;
+  const writer = new AckedWriter(lab.sentinelClient(), { valueBytes: options.valueBytes ?? 64, durability, keyPrefix: 'drill' });
+  const budgetMs = timing.downAfterMs + timing.failoverTimeoutMs + 30_000;
+  writer.start(budgetMs + 30_000);
+  try {
+    await waitFor('the writer to get acknowledgements', async () => writer.acks.length >= 100, { timeoutMs: 15_000 });
+    await sleep(1_000);
+    const old = await waitFor('every Sentinel to name one primary streaming to both replicas', () => lab.agreedPrimary(), { timeoutMs: 15_000 });
+    if (lab.reconfigCalls().length > 0) throw new UnplannedFailoverError(`Sentinel failed over before the kill: ${lab.reconfigCalls().join('; ')}`);
+    const replicas = lab.nodes.filter((n) => n !== old);
+    if (options.stallReplicasMs) {
+      lab.signal(replicas, 'SIGSTOP');
+      await sleep(options.stallReplicasMs);
+    }
+    const killedAt = performance.now();
+    await lab.kill(old);
+    if (options.stallReplicasMs) lab.signal(replicas, 'SIGCONT');
+    const promoted = await waitFor('Sentinel to promote a replica', async () => {
+      const primary = await lab.currentPrimary();
+      return primary !== old && primary;
+    }, { timeoutMs: budgetMs, intervalMs: 200 });
+    // Only acknowledgements after the promotion come from the new primary: a reply in flight at
+    // the kill still arrives from the old one.
+    const promotedAt = performance.now();
+    await waitFor('a second of acknowledged writes on the new primary', async () => {
+      const after = writer.acksAfter(promotedAt);
+      return after.length > 0 && performance.now() - after[0].at >= 1_000;
+    }, { timeoutMs: 30_000 });
+    await writer.stop();
+    const reconfigCalls = lab.reconfigCalls();
+    const unplanned = reconfigCalls.filter((call) => !call.endsWith(`127.0.0.1 ${old.port} 127.0.0.1 ${promoted.port}`));
+    if (unplanned.length > 0) throw new UnplannedFailoverError(`a failover other than ${old.name} -> ${promoted.name}: ${unplanned.join('; ')}`);
+    const keys = writer.acks.map((ack) => ack.key);
+    return {
+      killed: old.name,
+      promoted: promoted.name,
+      rtoMs: largestGapMs(writer.acks.map((ack) => ack.at)),
+      ackedWrites: keys.length,
+      ackedWritesLost: await lab.countMissing(promoted.port, keys),
+      ackedBeforeKill: keys.length - writer.acksAfter(killedAt).length,
+      ackedAfterPromotion: writer.acksAfter(promotedAt).length,
+      failures: { ...writer.failures },
+      reconfigCalls,
+      fullResyncsAfterFailover: replicas.reduce((sum, node) => sum + lab.laterFullResyncs(node), 0),
+    };
+  } finally {
+    await writer.stop();
+  }
+}
+
+/** What the old primary did when it came back. */
+export interface RejoinResult {
+  /** From restart until it replicates from the new primary with the link up. */
+  readonly rejoinMs: number;
+  /** Reply to a direct write right after the restart, while it may still think it is the primary. */
+  readonly writeRightAfterRestart: string;
+  /** Its role once rejoined (`slave`). */
+  readonly role: string;
+  /** The port of the primary it replicates from. */
+  readonly masterPort: number;
+}
+
+/**
+ * Restarts a killed primary from its own (primary) config, as a crashed node comes back, and
+ * waits until Sentinel has turned it into a replica of the new primary.
+ */
+export async function restartAndRejoin(lab: RedisLab, name: string): Promise<RejoinResult> {
+  const node = lab.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`no node ${name}`);
+  const primary = await lab.currentPrimary();
+  const restartedAt = performance.now();
+  lab.restart(node);
+  await waitFor(`${name} to answer after the restart`, () => lab.withClient(node.port, async (c) => (await c.ping()) === 'PONG'), { timeoutMs: 15_000 });
+  const writeRightAfterRestart = await lab.withClient(node.port, (c) => c.set('drill:after-restart', '1'))
+    .then((reply) => String(reply), (err: Error) => err.message.split(' ')[0]);
+  const info = await waitFor(`${name} to replicate from the new primary ${primary.name}`, async () => {
+    const replication = await lab.replicationInfo(node.port);
+    return replication.role === 'slave' && Number(replication.master_port) === primary.port && replication.master_link_status === 'up' && replication;
+  }, { timeoutMs: 60_000, intervalMs: 250 });
+  return { rejoinMs: performance.now() - restartedAt, writeRightAfterRestart, role: info.role, masterPort: Number(info.master_port) };
+}
+
+/** Brings a lab up, runs `use`, and always takes it down (with the server logs when `use` failed). */
+export async function withRedisLab<T>(options: RedisLabOptions, use: (lab: RedisLab) => Promise<T>): Promise<T> {
+  const lab = await RedisLab.up(options);
+  try {
+    return await use(lab);
+  } catch (err) {
+    lab.logTails();
+    throw err;
+  } finally {
+    await lab.down();
+  }
+}
+
+/** The durability the lagging-replica trials compare, with the settings the core documents. */
+export function comparedDurabilities(): RedisDurability[] {
+  return [Durability.async(), Durability.minReplicas(1, seconds(2)), Durability.waitForReplicas(1, millis(1000))];
+}
+
+/** Both replicas stop for this long before the primary is killed. */
+export const REPLICA_STALL_MS = 4_000;
+
+/**
+ * The full measurement: per timing profile `trials` plain kills (default durability, each
+ * followed by the old primary's rejoin), then per durability `trials` kills with both replicas
+ * stalled while 4 KiB values are written.
+ */
+export async function runRedisDrills(options: { trials: number; log?: (line: string) => void }): Promise<DrillRow[]> {
+  const { trials, log } = options;
+  const version = redisVersion();
+  const rows: DrillRow[] = [];
+  for (const timing of [SentinelTiming.default(), SentinelTiming.fast()]) {
+    const durability = Durability.minReplicas(1, seconds(2));
+    const results: Array<KillResult & RejoinResult> = [];
+    for (let i = 1; i <= trials; i++) {
+      const result = await repeatAfterUnplannedFailover(log, () => withRedisLab({ timing, durability, log }, async (lab) => {
+        const kill = await killPrimaryDuringWrites(lab);
+        return { ...kill, ...await restartAndRejoin(lab, kill.killed) };
+      }));
+      log?.(`redis ${timing.name} kill-primary trial ${i}: rto ${roundSeconds(result.rtoMs)} s, lost ${result.ackedWritesLost}/${result.ackedWrites}, `
+        + `rejoined in ${roundSeconds(result.rejoinMs)} s (write right after restart: ${result.writeRightAfterRestart})`);
+      results.push(result);
+    }
+    rows.push(drillRow(timing, durability, 'kill-primary', results, version, (r) => ({
+      rejoinSeconds: roundSeconds(r.rejoinMs), writeRightAfterRestart: r.writeRightAfterRestart,
+    })));
+  }
+  const timing = SentinelTiming.default();
+  for (const durability of comparedDurabilities()) {
+    const results: KillResult[] = [];
+    for (let i = 1; i <= trials; i++) {
+      const stalled = { valueBytes: 4096, stallReplicasMs: REPLICA_STALL_MS };
+      const result = await repeatAfterUnplannedFailover(log, () =>
+        withRedisLab({ timing, durability, log }, (lab) => killPrimaryDuringWrites(lab, stalled)));
+      log?.(`redis ${durability.kind} lagging-replicas trial ${i}: lost ${result.ackedWritesLost}/${result.ackedWrites}, rto ${roundSeconds(result.rtoMs)} s, `
+        + `failures ${JSON.stringify(result.failures)}`);
+      results.push(result);
+    }
+    rows.push(drillRow(timing, durability, 'kill-primary-lagging-replicas', results, version, () => ({})));
+  }
+  return rows;
+}
+
+/** Runs a trial again (at most twice) when Sentinel failed over on its own during it. */
+async function repeatAfterUnplannedFailover<T>(log: ((line: string) => void) | undefined, trial: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await trial();
+    } catch (err) {
+      if (!(err instanceof UnplannedFailoverError) || attempt === 3) throw err;
+      log?.(`trial repeated: ${err.message}`);
+    }
+  }
+}
+
+function drillRow<R extends KillResult>(
+  timing: SentinelTimingProfile,
+  durability: RedisDurability,
+  scenario: 'kill-primary' | 'kill-primary-lagging-replicas',
+  results: readonly R[],
+  redisServer: string,
+  extra: (result: R) => Record<string, unknown>,
+): DrillRow {
+  const rtos = results.map((r) => r.rtoMs);
+  return {
+    system: 'redis',
+    profile: timing.name,
+    scenario,
+    synchronous: durability.kind === 'wait',
+    durability: durability.kind,
+    trials: results.length,
+    rtoMedianSeconds: roundSeconds(median(rtos)),
+    rtoMaxSeconds: roundSeconds(Math.max(...rtos)),
+    ackedWritesLost: Math.max(...results.map((r) => r.ackedWritesLost)),
+    details: {
+      redisServer,
+      downAfterMs: timing.downAfterMs,
+      failoverTimeoutMs: timing.failoverTimeoutMs,
+      minReplicasToWrite: durability.minReplicasToWrite,
+      minReplicasMaxLagSeconds: durability.minReplicasMaxLagSeconds,
+      waitReplicas: durability.waitReplicas,
+      waitTimeoutMs: durability.waitTimeoutMs,
+      ...(scenario === 'kill-primary-lagging-replicas' ? { valueBytes: 4096, replicaStallMs: REPLICA_STALL_MS } : { valueBytes: 64 }),
+      perTrial: results.map((r) => ({
+        rtoSeconds: roundSeconds(r.rtoMs),
+        ackedWrites: r.ackedWrites,
+        ackedWritesLost: r.ackedWritesLost,
+        fullResyncsAfterFailover: r.fullResyncsAfterFailover,
+        failures: r.failures,
+        ...extra(r),
+      })),
+    },
+  };
+}
+
+function redisVersion(): string {
+  const out = spawnSync(requireBinary('redis-server'), ['--version'], { encoding: 'utf8' }).stdout;
+  return /v=(\S+)/.exec(out)?.[1] ?? 'unknown';
+}
