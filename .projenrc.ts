@@ -141,7 +141,10 @@ test.reset();
 test.spawn(typecheck);
 test.spawn(docsCheck);
 test.spawn(servers);
-test.exec('jest --ci');
+// Unit and construct tests in parallel; then the drills one at a time, so one drill's load
+// never provokes another's failover.
+test.exec('jest --ci --testPathIgnorePatterns /test/e2e/');
+test.exec('jest --ci --runInBand test/e2e');
 // Lint without --fix: the check must fail rather than rewrite files.
 test.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples scripts bench .projenrc.ts', {
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },

@@ -731,7 +731,7 @@ function checkTimingHonouredByVersion(path: string, timing: PatroniTimingProfile
   check(!patroniRaisesTiming(timing, version), {
     path, field: 'timing', value: `${timing.name} (ttl ${timing.ttlSeconds}, loop_wait ${timing.loopWaitSeconds}, retry_timeout ${timing.retryTimeoutSeconds})`,
     problem: `would be raised by Patroni ${version} to its floors (ttl ${PATRONI_TIMING_FLOORS.ttlSeconds}, loop_wait ${PATRONI_TIMING_FLOORS.loopWaitSeconds}, retry_timeout ${PATRONI_TIMING_FLOORS.retryTimeoutSeconds}), so its measured failover would not hold`,
-    fix: `use an image with Patroni older than ${PATRONI_TIMING_FLOORS.sinceVersion}, or PatroniTiming.default() / a custom ttl of at least ${PATRONI_TIMING_FLOORS.ttlSeconds}`,
+    fix: `use PatroniTiming.responsive() (ttl ${PATRONI_TIMING_FLOORS.ttlSeconds}, the fastest it honours), PatroniTiming.default(), or an image with Patroni older than ${PATRONI_TIMING_FLOORS.sinceVersion}`,
   });
 }
 

@@ -167,7 +167,7 @@ describe('timing', () => {
   it('rejects a profile that the image\'s Patroni (3.2+) would silently raise', () => {
     expect(() => renderPatroniConfig({ ...etcdSpec, patroniVersion: '4.0.4' })).toThrow(
       'drill/pg0: timing would be raised by Patroni 4.0.4 to its floors (ttl 20, loop_wait 1, retry_timeout 3), so its measured failover would not hold '
-      + '(got "fast (ttl 10, loop_wait 2, retry_timeout 3)"); use an image with Patroni older than 3.2.0, or PatroniTiming.default() / a custom ttl of at least 20');
+      + '(got "fast (ttl 10, loop_wait 2, retry_timeout 3)"); use PatroniTiming.responsive() (ttl 20, the fastest it honours), PatroniTiming.default(), or an image with Patroni older than 3.2.0');
   });
 
   it('accepts the fast profile on Patroni 3.0.2, which honours it', () => {

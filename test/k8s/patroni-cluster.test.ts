@@ -240,6 +240,15 @@ describe('PatroniCluster', () => {
       );
     });
 
+    it('refuses the fast profile with the default image, whose Patroni raises ttl below 20', () => {
+      expect(() => synth({ timing: PatroniTiming.fast() })).toThrow(
+        /^shop\/db: timing would be raised by Patroni 4\.1\.0 .*use PatroniTiming\.responsive\(\)/,
+      );
+      const responsive = patroniYml(synth({ timing: PatroniTiming.responsive() }).objects).bootstrap.dcs;
+      expect(responsive).toMatchObject({ ttl: 20, loop_wait: 2, retry_timeout: 3 });
+      expect(patroniYml(synth({ timing: PatroniTiming.fast(), patroniVersion: '3.0.2' }).objects).bootstrap.dcs.ttl).toBe(10);
+    });
+
     it('refuses strict synchronous mode with one member', () => {
       expect(() => synth({ members: 1, fewerThanThreeMembersReason: 'development', synchronousStrict: true })).toThrow(/^shop\/db: synchronousModeStrict/);
     });

@@ -1,0 +1,976 @@
+/**
+ * The Patroni failover drill: etcd, three Patroni members, HAProxy and PgBouncer on 127.0.0.1,
+ * all from the configs lib/core renders; acknowledged writes streamed through HAProxy and
+ * through PgBouncer while the leader is killed (kill -9 of Patroni and PostgreSQL) or switched
+ * over. RTO = the largest gap between consecutive acknowledged writes; RPO = acknowledged
+ * writes missing on the new primary.
+ *
+ * Set PATRONI_DRILL_KEEP_LOGS=<dir> to keep every server's log after the temp dir is removed.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
+import { freePorts, pidAlive, ProcessGroup, signalGroup, sleep, userIds, waitFor } from './support/processes';
+import { patroniListeners, renderHaproxyConfig } from '../../lib/core/haproxy-config';
+import { patroniEnvironment, PatroniConfigSpec, renderPatroniConfig } from '../../lib/core/patroni-config';
+import { estimateFailover, PatroniTiming, PatroniTimingProfile } from '../../lib/core/patroni-timing';
+import { renderPgbouncerIni } from '../../lib/core/pgbouncer-config';
+import { seconds } from '../../lib/core/units';
+
+/** Binaries the drill starts (PostgreSQL's are found in its versioned bin directory). */
+export const PATRONI_DRILL_BINARIES = ['patroni', 'etcd', 'haproxy', 'pgbouncer', 'pg_ctl', 'initdb', 'pg_rewind'] as const;
+
+/** Directory of PostgreSQL's server binaries (Debian keeps them out of PATH), newest version first. */
+export function postgresBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  return versions.length > 0 ? path.join(root, versions[0], 'bin') : '/usr/lib/postgresql/15/bin';
+}
+
+/** A profile by name: `default`, `fast`, or `ttl=T,loop_wait=L,retry_timeout=R` for exploring. */
+export function profileByName(name: string): PatroniTimingProfile {
+  if (name === 'default') return PatroniTiming.default();
+  if (name === 'fast') return PatroniTiming.fast();
+  if (name === 'responsive') return PatroniTiming.responsive();
+  const match = /^ttl=(\d+),loop_wait=(\d+),retry_timeout=(\d+)$/.exec(name);
+  if (!match) throw new Error(`unknown profile ${name}: use default, responsive, fast or ttl=T,loop_wait=L,retry_timeout=R`);
+  return PatroniTiming.custom({
+    name,
+    ttl: seconds(Number(match[1])),
+    loopWait: seconds(Number(match[2])),
+    retryTimeout: seconds(Number(match[3])),
+  });
+}
+
+/** One member as Patroni's `GET /cluster` reports it. */
+export interface ClusterMember {
+  readonly name: string;
+  readonly role: string;
+  readonly state: string;
+  readonly timeline?: number;
+  readonly lag?: number | string;
+}
+
+/** Which path a writer's connections take. */
+export type WritePath = 'haproxy' | 'pgbouncer';
+
+/** An acknowledged write: the id the primary confirmed and when the confirmation arrived. */
+export interface Ack {
+  readonly id: number;
+  readonly atMs: number;
+}
+
+/** Options for {@link PatroniLab}. */
+export interface PatroniLabOptions {
+  /** Timings (and HAProxy checks) under test. */
+  readonly profile: PatroniTimingProfile;
+  /** Synchronous mode. @default true */
+  readonly synchronous?: boolean;
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+interface MemberPorts {
+  readonly name: string;
+  readonly pgPort: number;
+  readonly apiPort: number;
+  readonly dir: string;
+}
+
+const MEMBERS = 3;
+const DRILL_USER = 'drill';
+const DRILL_TABLE = 'drill_writes';
+/** Ids of writes through PgBouncer start here, so the two writers never collide. */
+const PGBOUNCER_ID_BASE = 1_000_000_000;
+
+/**
+ * A bounded writer: inserts one row per transaction, records every acknowledged id with its
+ * time, reconnects after any error, and never counts a failed write.
+ */
+export class Writer {
+  public readonly acks: Ack[] = [];
+  public errors = 0;
+  private running = false;
+  private loop?: Promise<void>;
+  private client?: Client;
+
+  constructor(
+    private readonly connect: () => Client,
+    private nextId: number,
+    private readonly via: WritePath,
+  ) {}
+
+  /** Starts writing until {@link stop}. */
+  public start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the write in flight and closes the connection. */
+  public async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Acknowledgement times in ms. */
+  public ackTimes(): number[] {
+    return this.acks.map((a) => a.atMs);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const id = this.nextId++;
+      try {
+        if (!this.client) this.client = await this.open();
+        await this.client.query(`INSERT INTO ${DRILL_TABLE} (id, via) VALUES ($1, $2)`, [id, this.via]);
+        this.acks.push({ id, atMs: Date.now() });
+      } catch {
+        this.errors++;
+        await this.close();
+        await sleep(20);
+      }
+    }
+    await this.close();
+  }
+
+  private async open(): Promise<Client> {
+    const client = this.connect();
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await Promise.race([client.end().catch(() => undefined), sleep(1000)]);
+  }
+}
+
+/**
+ * Everything one drill needs, started on 127.0.0.1 with free ports under a temp dir, every
+ * process recorded by PID (PostgreSQL's postmasters too) and stopped by {@link down}.
+ */
+export class PatroniLab {
+  public readonly profile: PatroniTimingProfile;
+  public readonly synchronous: boolean;
+  private readonly log: (line: string) => void;
+  private readonly procs = new ProcessGroup();
+  private readonly postmasters = new Set<number>();
+  private dir = '';
+  private members: MemberPorts[] = [];
+  private ports = { etcdClient: 0, etcdPeer: 0, haproxyPrimary: 0, haproxyReplicas: 0, haproxyStats: 0, pgbouncer: 0 };
+  private readonly passwords = {
+    superuser: randomBytes(18).toString('hex'),
+    replication: randomBytes(18).toString('hex'),
+    rewind: randomBytes(18).toString('hex'),
+    drill: randomBytes(18).toString('hex'),
+  };
+  private readonly user = process.getuid?.() === 0 ? userIds('postgres') : undefined;
+  private nextHaproxyId = 1;
+  private nextPgbouncerId = PGBOUNCER_ID_BASE;
+  private readonly exitHook: () => void;
+
+  constructor(options: PatroniLabOptions) {
+    this.profile = options.profile;
+    this.synchronous = options.synchronous ?? true;
+    this.log = options.log ?? (() => undefined);
+    this.exitHook = () => this.killPostmastersNow();
+    process.on('exit', this.exitHook);
+  }
+
+  /** Longest wait for anything that follows from the timings (a failover, a rejoin). */
+  public get failoverBoundMs(): number {
+    return (estimateFailover(this.profile).maxSeconds + 30) * 1000;
+  }
+
+  /** Starts etcd, three Patroni members, HAProxy and PgBouncer, and waits until all are healthy. */
+  public async up(): Promise<void> {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patroni-drill-'));
+    this.own(this.dir);
+    const ports = await freePorts(2 + 2 * MEMBERS + 4);
+    this.ports = {
+      etcdClient: ports[0], etcdPeer: ports[1],
+      haproxyPrimary: ports[2 + 2 * MEMBERS], haproxyReplicas: ports[3 + 2 * MEMBERS],
+      haproxyStats: ports[4 + 2 * MEMBERS], pgbouncer: ports[5 + 2 * MEMBERS],
+    };
+    this.members = Array.from({ length: MEMBERS }, (_, i) => ({
+      name: `pg${i}`, pgPort: ports[2 + 2 * i], apiPort: ports[3 + 2 * i], dir: path.join(this.dir, `pg${i}`),
+    }));
+    const started = Date.now();
+    await this.startEtcd();
+    for (const m of this.members) this.writePatroniConfig(m);
+    for (const m of this.members) this.startPatroni(m);
+    await this.startHaproxy();
+    const { leader } = await this.waitHealthy(120_000);
+    await this.prepareDatabase(leader);
+    await this.startPgbouncer();
+    this.log(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (profile ${this.profile.name}, leader ${leader})`);
+  }
+
+  /** Stops everything by PID, PostgreSQL included, and removes the temp dir. */
+  public async down(): Promise<void> {
+    try {
+      await this.procs.stopAll();
+    } finally {
+      await this.killPostmasters();
+      process.removeListener('exit', this.exitHook);
+      if (this.dir) {
+        this.keepLogs();
+        fs.rmSync(this.dir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** Member names. */
+  public memberNames(): string[] {
+    return this.members.map((m) => m.name);
+  }
+
+  /** The cluster as the first answering member reports it. */
+  public async cluster(): Promise<ClusterMember[]> {
+    for (const m of this.members) {
+      try {
+        const body = await httpRequest('GET', `http://127.0.0.1:${m.apiPort}/cluster`, undefined, 1500);
+        if (body.status === 200) return (JSON.parse(body.text) as { members: ClusterMember[] }).members;
+      } catch {
+        // try the next member
+      }
+    }
+    throw new Error('no Patroni member answers GET /cluster');
+  }
+
+  /** Servers of an HAProxy listener that are UP. */
+  public async haproxyUp(listener: 'primary' | 'replicas'): Promise<string[]> {
+    const res = await httpRequest('GET', `http://127.0.0.1:${this.ports.haproxyStats}/stats;csv`, undefined, 1500);
+    const rows = res.text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(','));
+    return rows.filter((r) => r[0] === listener && r[1] !== 'FRONTEND' && r[1] !== 'BACKEND' && r[17] === 'UP').map((r) => r[1]);
+  }
+
+  /**
+   * Waits until there is one running leader, every member runs and streams, the synchronous
+   * standby is chosen (about one loop_wait after streaming starts), and HAProxy routes to the
+   * leader alone (it marks every server UP at start).
+   */
+  public async waitHealthy(timeoutMs = this.failoverBoundMs + 60_000): Promise<{ leader: string; syncStandby?: string }> {
+    return waitFor('a healthy cluster behind HAProxy', async () => {
+      const members = await this.cluster();
+      const leader = members.find((m) => m.role === 'leader' && m.state === 'running');
+      if (!leader || members.length !== MEMBERS) return undefined;
+      const replicas = members.filter((m) => m !== leader);
+      if (!replicas.every((m) => ['running', 'streaming'].includes(m.state) && (m.lag === 0 || m.lag === '0'))) return undefined;
+      const sync = members.find((m) => m.role === 'sync_standby');
+      if (this.synchronous && !sync) return undefined;
+      const up = await this.haproxyUp('primary');
+      if (up.length !== 1 || up[0] !== leader.name) return undefined;
+      return { leader: leader.name, syncStandby: sync?.name };
+    }, { timeoutMs, intervalMs: 250 });
+  }
+
+  /** Name of the current leader. */
+  public async leader(): Promise<string> {
+    const leader = (await this.cluster()).find((m) => m.role === 'leader');
+    if (!leader) throw new Error('no leader');
+    return leader.name;
+  }
+
+  /**
+   * The crash: SIGKILL to the leader's Patroni, its postmaster (pid from postmaster.pid) and
+   * the postmaster's process group and children, all at once.
+   */
+  public async killLeader(): Promise<{ killed: string; atMs: number }> {
+    const killed = await this.leader();
+    const member = this.member(killed);
+    const postmaster = this.postmasterPid(member);
+    const targets = postmaster ? [postmaster, ...childPids(postmaster)] : [];
+    const postmasterGroup = postmaster ? processGroupOf(postmaster) : undefined;
+    const atMs = Date.now();
+    this.procs.signal(`patroni-${killed}`, 'SIGKILL');
+    if (postmasterGroup) signalGroup(postmasterGroup, 'SIGKILL');
+    for (const pid of targets) signalGroup(pid, 'SIGKILL');
+    await waitFor(`${killed}'s processes to die`, async () => targets.every((p) => !pidAlive(p)) && !this.procs.isAlive(`patroni-${killed}`), { timeoutMs: 10_000, intervalMs: 20 });
+    this.log(`killed ${killed} (patroni pid ${this.procs.pid(`patroni-${killed}`)}, postmaster ${postmaster ?? 'none'})`);
+    return { killed, atMs };
+  }
+
+  /** Waits for a leader other than `old` that runs and is the one server HAProxy routes writes to. */
+  public async waitForNewLeader(old: string): Promise<string> {
+    return waitFor(`a new leader after ${old}`, async () => {
+      const leader = (await this.cluster()).find((m) => m.role === 'leader' && m.state === 'running' && m.name !== old);
+      return leader?.name;
+    }, { timeoutMs: this.failoverBoundMs, intervalMs: 100 });
+  }
+
+  /** Starts the member's Patroni again (after a kill): it must rejoin as a replica. */
+  public restartMember(name: string): void {
+    this.startPatroni(this.member(name));
+  }
+
+  /** Role and state of one member. */
+  public async memberState(name: string): Promise<ClusterMember | undefined> {
+    return (await this.cluster()).find((m) => m.name === name);
+  }
+
+  /** Planned switchover to the synchronous standby through Patroni's REST API. */
+  public async switchover(): Promise<{ from: string; to: string; atMs: number }> {
+    const { leader, syncStandby } = await this.waitHealthy();
+    const candidate = syncStandby ?? this.memberNames().find((n) => n !== leader)!;
+    const atMs = Date.now();
+    const res = await httpRequest('POST', `http://127.0.0.1:${this.member(leader).apiPort}/switchover`,
+      JSON.stringify({ leader, candidate }), this.failoverBoundMs);
+    if (res.status !== 200) throw new Error(`switchover ${leader} -> ${candidate} refused: ${res.status} ${res.text}`);
+    this.log(`switchover ${leader} -> ${candidate}: ${res.text.trim()}`);
+    return { from: leader, to: candidate, atMs };
+  }
+
+  /** A writer through HAProxy's primary port or through PgBouncer. */
+  public writer(via: WritePath): Writer {
+    const port = via === 'haproxy' ? this.ports.haproxyPrimary : this.ports.pgbouncer;
+    // A query may wait through the whole failover in PgBouncer; bounded all the same.
+    const queryTimeout = via === 'pgbouncer' ? this.failoverBoundMs : 5_000;
+    const connect = () => new Client({
+      host: '127.0.0.1', port, user: DRILL_USER, password: this.passwords.drill, database: 'postgres',
+      connectionTimeoutMillis: 3_000, query_timeout: queryTimeout, keepAlive: true,
+    });
+    const first = via === 'haproxy' ? this.nextHaproxyId : this.nextPgbouncerId;
+    if (via === 'haproxy') this.nextHaproxyId += 10_000_000;
+    else this.nextPgbouncerId += 10_000_000;
+    return new Writer(connect, first, via);
+  }
+
+  /** Acknowledged ids that the current leader does not have. */
+  public async missingOnLeader(ids: readonly number[]): Promise<number[]> {
+    const leader = this.member(await this.leader());
+    const client = this.superuserClient(leader.pgPort);
+    await client.connect();
+    try {
+      const res = await client.query<{ id: string }>(
+        `SELECT x AS id FROM unnest($1::bigint[]) AS x WHERE NOT EXISTS (SELECT 1 FROM ${DRILL_TABLE} w WHERE w.id = x)`, [ids]);
+      return res.rows.map((r) => Number(r.id));
+    } finally {
+      await client.end();
+    }
+  }
+
+  /**
+   * Competing load for a soak: `cpu` busy loops (as many as cores saturate the machine) and,
+   * with `io`, a loop of 64 MiB fsync'd writes that slows etcd's and PostgreSQL's fsyncs.
+   */
+  public startLoad(cpu: number, io: boolean): void {
+    for (let i = 0; i < cpu; i++) {
+      this.procs.start(`cpu-hog-${i}`, 'sh', ['-c', 'while :; do :; done'], { logFile: path.join(this.dir, 'load.log') });
+    }
+    if (io) {
+      const file = path.join(this.dir, 'io-hog.bin');
+      this.procs.start('io-hog', 'sh', ['-c', `while :; do dd if=/dev/zero of=${file} bs=1M count=64 conv=fsync 2>/dev/null; done`],
+        { logFile: path.join(this.dir, 'load.log') });
+    }
+  }
+
+  /** Freezes etcd (SIGSTOP) for `ms`, as a slow disk or a stuck API server would, then resumes it. */
+  public async stallDcs(ms: number): Promise<void> {
+    this.procs.signal('etcd', 'SIGSTOP');
+    try {
+      await sleep(ms);
+    } finally {
+      this.procs.signal('etcd', 'SIGCONT');
+    }
+  }
+
+  /** Freezes one member's Patroni (SIGSTOP) for `ms` while its PostgreSQL keeps running, then resumes it. */
+  public async stallPatroni(name: string, ms: number): Promise<void> {
+    this.procs.signal(`patroni-${name}`, 'SIGSTOP');
+    try {
+      await sleep(ms);
+    } finally {
+      this.procs.signal(`patroni-${name}`, 'SIGCONT');
+    }
+  }
+
+  /** Log lines of every Patroni member that match `pattern` (e.g. demotions, lost leader locks). */
+  public patroniLogLines(pattern: RegExp): string[] {
+    return this.members.flatMap((m) => this.tail(`patroni-${m.name}`, Number.MAX_SAFE_INTEGER).split('\n').filter((l) => pattern.test(l)));
+  }
+
+  /** Last lines of a process's log, for failure messages. */
+  public tail(name: string, lines = 30): string {
+    try {
+      return fs.readFileSync(path.join(this.dir, `${name}.log`), 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Copies the logs to $PATRONI_DRILL_KEEP_LOGS (when set) before the temp dir goes. */
+  private keepLogs(): void {
+    const target = process.env.PATRONI_DRILL_KEEP_LOGS;
+    if (!target) return;
+    const into = path.join(target, path.basename(this.dir));
+    fs.mkdirSync(into, { recursive: true });
+    for (const file of fs.readdirSync(this.dir).filter((f) => f.endsWith('.log'))) fs.copyFileSync(path.join(this.dir, file), path.join(into, file));
+    this.log(`logs kept in ${into}`);
+  }
+
+  private member(name: string): MemberPorts {
+    const m = this.members.find((x) => x.name === name);
+    if (!m) throw new Error(`no member ${name}`);
+    return m;
+  }
+
+  private own(target: string): void {
+    if (this.user) fs.chownSync(target, this.user.uid, this.user.gid);
+  }
+
+  private async startEtcd(): Promise<void> {
+    const dataDir = path.join(this.dir, 'etcd');
+    const peer = `http://127.0.0.1:${this.ports.etcdPeer}`;
+    const client = `http://127.0.0.1:${this.ports.etcdClient}`;
+    this.procs.start('etcd', 'etcd', [
+      '--name', 'e0', '--data-dir', dataDir,
+      '--listen-client-urls', client, '--advertise-client-urls', client,
+      '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+      '--initial-cluster', `e0=${peer}`, '--initial-cluster-state', 'new',
+    ], { logFile: path.join(this.dir, 'etcd.log') });
+    await waitFor('etcd health', async () => {
+      const res = await httpRequest('GET', `${client}/health`, undefined, 1000);
+      return res.status === 200 && res.text.includes('true');
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+  }
+
+  /** The spec every member is rendered from: the same function the PatroniCluster ConfigMap uses. */
+  private patroniSpec(m: MemberPorts): PatroniConfigSpec {
+    return {
+      path: `drill/${m.name}`,
+      scope: 'drill',
+      name: m.name,
+      members: MEMBERS,
+      dcs: { kind: 'etcd3', hosts: [`127.0.0.1:${this.ports.etcdClient}`] },
+      restApi: { listenAddress: '127.0.0.1', port: m.apiPort, connectAddress: '127.0.0.1' },
+      timing: this.profile,
+      synchronousMode: this.synchronous,
+      parameters: { shared_buffers: '32MB', max_wal_size: '256MB', max_connections: 100 },
+      postgresql: {
+        listenAddress: '127.0.0.1',
+        port: m.pgPort,
+        connectAddress: '127.0.0.1',
+        dataDir: path.join(m.dir, 'data'),
+        binDir: postgresBinDir(),
+        pgpass: path.join(m.dir, 'pgpass'),
+        parameters: { unix_socket_directories: m.dir },
+        clientCidrs: ['127.0.0.1/32'],
+      },
+    };
+  }
+
+  private writePatroniConfig(m: MemberPorts): void {
+    fs.mkdirSync(m.dir, { mode: 0o700 });
+    this.own(m.dir);
+    const file = path.join(m.dir, 'patroni.yml');
+    fs.writeFileSync(file, renderPatroniConfig(this.patroniSpec(m)), { mode: 0o600 });
+    this.own(file);
+  }
+
+  private patroniEnv(m: MemberPorts): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { HOME: m.dir, PGHOST: m.dir };
+    // Exactly the variables the config left to the environment: here only the passwords.
+    for (const need of patroniEnvironment(this.patroniSpec(m))) {
+      const value = {
+        PATRONI_SUPERUSER_PASSWORD: this.passwords.superuser,
+        PATRONI_REPLICATION_PASSWORD: this.passwords.replication,
+        PATRONI_REWIND_PASSWORD: this.passwords.rewind,
+      }[need.name];
+      if (value === undefined) throw new Error(`the drill does not provide ${need.name}`);
+      env[need.name] = value;
+    }
+    return env;
+  }
+
+  private startPatroni(m: MemberPorts): void {
+    this.procs.start(`patroni-${m.name}`, 'patroni', [path.join(m.dir, 'patroni.yml')], {
+      logFile: path.join(this.dir, `patroni-${m.name}.log`),
+      cwd: m.dir,
+      env: this.patroniEnv(m),
+      user: this.user,
+    });
+  }
+
+  private async startHaproxy(): Promise<void> {
+    const cfg = path.join(this.dir, 'haproxy.cfg');
+    fs.writeFileSync(cfg, renderHaproxyConfig({
+      path: 'drill/haproxy',
+      listeners: patroniListeners({
+        members: this.members.map((m) => ({ name: m.name, host: '127.0.0.1', port: m.pgPort, apiPort: m.apiPort })),
+        primaryPort: this.ports.haproxyPrimary,
+        replicaPort: this.ports.haproxyReplicas,
+        bindAddress: '127.0.0.1',
+        checks: this.profile.haproxyCheck,
+      }),
+      stats: { port: this.ports.haproxyStats, bindAddress: '127.0.0.1', uri: '/stats' },
+    }));
+    this.procs.start('haproxy', 'haproxy', ['-db', '-f', cfg], { logFile: path.join(this.dir, 'haproxy.log') });
+    await waitFor('HAProxy stats', async () => (await this.haproxyUp('primary')) !== undefined, { timeoutMs: 10_000 });
+  }
+
+  /** Table for the writers and a non-superuser role for them (its SCRAM secret goes to PgBouncer). */
+  private async prepareDatabase(leader: string): Promise<void> {
+    const client = this.superuserClient(this.member(leader).pgPort);
+    await client.connect();
+    try {
+      await client.query(`CREATE TABLE ${DRILL_TABLE} (id bigint PRIMARY KEY, via text NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
+      await client.query(`CREATE ROLE ${DRILL_USER} LOGIN PASSWORD ${client.escapeLiteral(this.passwords.drill)}`);
+      await client.query(`GRANT SELECT, INSERT ON ${DRILL_TABLE} TO ${DRILL_USER}`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async startPgbouncer(): Promise<void> {
+    const leader = this.member(await this.leader());
+    const client = this.superuserClient(leader.pgPort);
+    await client.connect();
+    let secret: string;
+    try {
+      secret = (await client.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [DRILL_USER])).rows[0].rolpassword;
+    } finally {
+      await client.end();
+    }
+    const dir = path.join(this.dir, 'pgbouncer');
+    fs.mkdirSync(dir, { mode: 0o700 });
+    this.own(dir);
+    const userlist = path.join(dir, 'userlist.txt');
+    fs.writeFileSync(userlist, `"${DRILL_USER}" "${secret}"\n`, { mode: 0o600 });
+    this.own(userlist);
+    const ini = path.join(dir, 'pgbouncer.ini');
+    fs.writeFileSync(ini, renderPgbouncerIni({
+      path: 'drill/pgbouncer',
+      listenAddress: '127.0.0.1',
+      listenPort: this.ports.pgbouncer,
+      databases: [{ name: 'postgres', host: '127.0.0.1', port: this.ports.haproxyPrimary }],
+      auth: { file: userlist },
+      failoverBudget: seconds(estimateFailover(this.profile).maxSeconds),
+      queryWaitTimeout: seconds(Math.max(120, Math.ceil(estimateFailover(this.profile).maxSeconds) + 30)),
+    }));
+    this.own(ini);
+    this.procs.start('pgbouncer', 'pgbouncer', [ini], { logFile: path.join(this.dir, 'pgbouncer.log'), user: this.user });
+    await waitFor('PgBouncer to accept a write', async () => {
+      const probe = new Client({
+        host: '127.0.0.1', port: this.ports.pgbouncer, user: DRILL_USER, password: this.passwords.drill, database: 'postgres', connectionTimeoutMillis: 1000,
+      });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        await probe.query('SELECT 1');
+        return true;
+      } finally {
+        await probe.end().catch(() => undefined);
+      }
+    }, { timeoutMs: 15_000, intervalMs: 200 });
+  }
+
+  private superuserClient(port: number): Client {
+    const client = new Client({
+      host: '127.0.0.1', port, user: 'postgres', password: this.passwords.superuser, database: 'postgres',
+      connectionTimeoutMillis: 3_000, query_timeout: 10_000,
+    });
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  private postmasterPid(m: MemberPorts): number | undefined {
+    try {
+      const pid = Number(fs.readFileSync(path.join(m.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
+        this.postmasters.add(pid);
+        return pid;
+      }
+    } catch {
+      // not running
+    }
+    return undefined;
+  }
+
+  /** PostgreSQL runs in its own session (Patroni double-forks it): stop it by PID too. */
+  private async killPostmasters(): Promise<void> {
+    for (const m of this.members) this.postmasterPid(m);
+    for (const pid of this.postmasters) {
+      if (!pidAlive(pid)) continue;
+      signalGroup(pid, 'SIGQUIT');
+      const deadline = Date.now() + 3000;
+      while (pidAlive(pid) && Date.now() < deadline) await sleep(50);
+      const group = processGroupOf(pid);
+      if (group) signalGroup(group, 'SIGKILL');
+      signalGroup(pid, 'SIGKILL');
+    }
+  }
+
+  private killPostmastersNow(): void {
+    for (const pid of this.postmasters) signalGroup(pid, 'SIGKILL');
+  }
+}
+
+/** Process group of a PID (field 5 of /proc/PID/stat). */
+function processGroupOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pgid = Number(fields[2]);
+    return pgid > 1 ? pgid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Direct children of a PID. */
+function childPids(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+interface HttpResult {
+  readonly status: number;
+  readonly text: string;
+}
+
+/** A bounded HTTP request to 127.0.0.1. */
+export function httpRequest(method: string, url: string, body: string | undefined, timeoutMs: number): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, timeout: timeoutMs, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trials
+
+/** What one trial measured. */
+export interface TrialResult {
+  readonly scenario: 'kill-primary' | 'switchover';
+  readonly from: string;
+  readonly to: string;
+  /** Largest gap between acknowledged writes through HAProxy. */
+  readonly rtoHaproxyMs: number;
+  /** Largest gap between acknowledged writes through PgBouncer. */
+  readonly rtoPgbouncerMs: number;
+  readonly ackedHaproxy: number;
+  readonly ackedPgbouncer: number;
+  /** Acknowledged ids missing on the new primary (both paths). */
+  readonly lost: number;
+  /** Failed write attempts (never counted as acknowledged). */
+  readonly failedAttempts: number;
+  /** Role the old leader has after it was restarted (kill) or demoted (switchover). */
+  readonly oldLeaderRejoinedAs: string;
+}
+
+/** Steady writing before the disruption and after recovery, so gaps are measured between real acks. */
+const STEADY_MS = 2_000;
+
+/**
+ * One kill -9 of the leader (Patroni, postmaster and children) during a stream of writes through
+ * HAProxy and PgBouncer; then the old leader is restarted and must rejoin as a replica.
+ *
+ * `phase` (0 to 1) delays the kill by that fraction of loop_wait. The outage depends on how long
+ * before the crash the leader last renewed its key, and every trial otherwise starts at the same
+ * point of the leader's loop (right after the synchronous standby is confirmed), so trials spread
+ * over the loop measure the real distribution instead of one point of it.
+ */
+export async function killPrimaryTrial(lab: PatroniLab, phase = 0): Promise<TrialResult> {
+  await lab.waitHealthy();
+  return measureDisruption(lab, 'kill-primary', async () => {
+    await sleep(phase * lab.profile.loopWaitSeconds * 1000);
+    const { killed, atMs } = await lab.killLeader();
+    const next = await lab.waitForNewLeader(killed);
+    return { from: killed, to: next, atMs };
+  }, async (from) => {
+    lab.restartMember(from);
+  });
+}
+
+/** One planned switchover to the synchronous standby during a stream of writes. */
+export async function switchoverTrial(lab: PatroniLab): Promise<TrialResult> {
+  await lab.waitHealthy();
+  return measureDisruption(lab, 'switchover', async () => lab.switchover(), async () => undefined);
+}
+
+async function measureDisruption(
+  lab: PatroniLab,
+  scenario: TrialResult['scenario'],
+  disrupt: () => Promise<{ from: string; to: string; atMs: number }>,
+  recoverOld: (from: string) => Promise<void>,
+): Promise<TrialResult> {
+  const viaHaproxy = lab.writer('haproxy');
+  const viaPgbouncer = lab.writer('pgbouncer');
+  viaHaproxy.start();
+  viaPgbouncer.start();
+  let event: { from: string; to: string; atMs: number };
+  try {
+    await waitFor('both writers to be acknowledged', async () => viaHaproxy.acks.length > 20 && viaPgbouncer.acks.length > 20, { timeoutMs: 15_000 });
+    await sleep(STEADY_MS);
+    event = await disrupt();
+    const recoveredAfter = Date.now();
+    await waitFor('writes to flow again on both paths', async () => [viaHaproxy, viaPgbouncer].every((w) => (w.acks.at(-1)?.atMs ?? 0) > recoveredAfter),
+      { timeoutMs: lab.failoverBoundMs, intervalMs: 50 });
+    await sleep(STEADY_MS);
+  } finally {
+    await Promise.all([viaHaproxy.stop(), viaPgbouncer.stop()]);
+  }
+  const ids = [...viaHaproxy.acks, ...viaPgbouncer.acks].map((a) => a.id);
+  const missing = await lab.missingOnLeader(ids);
+  await recoverOld(event.from);
+  await lab.waitHealthy();
+  const old = await lab.memberState(event.from);
+  return {
+    scenario,
+    from: event.from,
+    to: event.to,
+    rtoHaproxyMs: largestGapMs(viaHaproxy.ackTimes()),
+    rtoPgbouncerMs: largestGapMs(viaPgbouncer.ackTimes()),
+    ackedHaproxy: viaHaproxy.acks.length,
+    ackedPgbouncer: viaPgbouncer.acks.length,
+    lost: missing.length,
+    failedAttempts: viaHaproxy.errors + viaPgbouncer.errors,
+    oldLeaderRejoinedAs: old?.role ?? 'missing',
+  };
+}
+
+/** Options for {@link runPatroniDrills}. */
+export interface PatroniDrillOptions {
+  /** Trials per profile and scenario (at least 3 for a median worth quoting). */
+  readonly trials: number;
+  /** Profiles by name (see {@link profileByName}). @default ['default', 'responsive', 'fast'] */
+  readonly profiles?: readonly string[];
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The full measurement: per profile a fresh lab, `trials` kill-primary trials and `trials`
+ * switchovers, in synchronous mode. Returns rows for bench/drills.json.
+ */
+export async function runPatroniDrills(options: PatroniDrillOptions): Promise<DrillRow[]> {
+  const log = options.log ?? (() => undefined);
+  const rows: DrillRow[] = [];
+  for (const name of options.profiles ?? ['default', 'responsive', 'fast']) {
+    const lab = new PatroniLab({ profile: profileByName(name), log });
+    const started = Date.now();
+    try {
+      await lab.up();
+      for (const scenario of ['kill-primary', 'switchover'] as const) {
+        const results: TrialResult[] = [];
+        for (let i = 0; i < options.trials; i++) {
+          const phase = (i + 0.5) / options.trials;
+          const result = scenario === 'kill-primary' ? await killPrimaryTrial(lab, phase) : await switchoverTrial(lab);
+          log(`${name} ${scenario} #${i + 1}: ${result.from} -> ${result.to}, gap ${result.rtoHaproxyMs} ms via HAProxy, `
+            + `${result.rtoPgbouncerMs} ms via PgBouncer, ${result.lost} lost of ${result.ackedHaproxy + result.ackedPgbouncer}, `
+            + `old leader now ${result.oldLeaderRejoinedAs}`);
+          results.push(result);
+        }
+        rows.push(drillRow(lab.profile, scenario, results));
+      }
+    } finally {
+      await lab.down();
+      log(`${name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
+  }
+  return rows;
+}
+
+/** One table row from a profile's trials, per-trial and PgBouncer figures in details. */
+export function drillRow(profile: PatroniTimingProfile, scenario: TrialResult['scenario'], results: readonly TrialResult[]): DrillRow {
+  const haproxy = results.map((r) => r.rtoHaproxyMs);
+  const pgbouncer = results.map((r) => r.rtoPgbouncerMs);
+  return {
+    system: 'patroni',
+    profile: profile.name,
+    scenario,
+    synchronous: true,
+    trials: results.length,
+    rtoMedianSeconds: roundSeconds(median(haproxy)),
+    rtoMaxSeconds: roundSeconds(Math.max(...haproxy)),
+    ackedWritesLost: results.reduce((sum, r) => sum + r.lost, 0),
+    details: {
+      timing: {
+        ttl: profile.ttlSeconds, loopWait: profile.loopWaitSeconds, retryTimeout: profile.retryTimeoutSeconds, haproxyCheck: profile.haproxyCheck,
+      },
+      perTrialRtoSeconds: haproxy.map(roundSeconds),
+      viaPgbouncer: {
+        rtoMedianSeconds: roundSeconds(median(pgbouncer)),
+        rtoMaxSeconds: roundSeconds(Math.max(...pgbouncer)),
+        perTrialRtoSeconds: pgbouncer.map(roundSeconds),
+      },
+      ackedWrites: results.reduce((sum, r) => sum + r.ackedHaproxy + r.ackedPgbouncer, 0),
+      failedAttempts: results.reduce((sum, r) => sum + r.failedAttempts, 0),
+      oldLeaderRejoinedAs: results.map((r) => r.oldLeaderRejoinedAs),
+      versions: 'Patroni 3.0.2, PostgreSQL 15, etcd 3.4.23, HAProxy 2.6, PgBouncer 1.18',
+    },
+  };
+}
+
+/** Options for {@link soakPatroni}. */
+export interface SoakOptions {
+  /** Profile by name (see {@link profileByName}). */
+  readonly profile: string;
+  /** How long to run. */
+  readonly seconds: number;
+  /** CPU busy loops competing with the cluster. @default 2 */
+  readonly cpuHogs?: number;
+  /** Add fsync-heavy disk writes. @default true */
+  readonly ioHog?: boolean;
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/** What a soak saw: failovers nobody asked for, and Patroni's own complaints. */
+export interface SoakResult {
+  readonly profile: string;
+  readonly seconds: number;
+  /** Times the leader changed without any kill or switchover: spurious failovers. */
+  readonly leaderChanges: number;
+  /** Patroni log lines about demotion or a leader lock it failed to keep. */
+  readonly lockTroubles: string[];
+  /** Largest gap between acknowledged writes through HAProxy. */
+  readonly maxWriteGapMs: number;
+  readonly ackedWrites: number;
+}
+
+const LOCK_TROUBLE = /demot|failed to update leader lock|lost.*lock|Could not take out TTL lock|giving up|retry_timeout/i;
+
+/**
+ * Runs a healthy cluster under competing CPU and disk load with writers going, and counts
+ * leader changes: a profile is only safe if this stays at zero.
+ */
+export async function soakPatroni(options: SoakOptions): Promise<SoakResult> {
+  const log = options.log ?? (() => undefined);
+  const lab = new PatroniLab({ profile: profileByName(options.profile), log });
+  try {
+    await lab.up();
+    const { leader: first } = await lab.waitHealthy();
+    const writer = lab.writer('haproxy');
+    const pooled = lab.writer('pgbouncer');
+    writer.start();
+    pooled.start();
+    lab.startLoad(options.cpuHogs ?? 2, options.ioHog ?? true);
+    let leader = first;
+    let leaderChanges = 0;
+    const deadline = Date.now() + options.seconds * 1000;
+    try {
+      while (Date.now() < deadline) {
+        await sleep(500);
+        const now = await lab.leader().catch(() => leader);
+        if (now !== leader) {
+          leaderChanges++;
+          log(`${options.profile}: leader changed ${leader} -> ${now}`);
+          leader = now;
+        }
+      }
+    } finally {
+      await Promise.all([writer.stop(), pooled.stop()]);
+    }
+    return {
+      profile: options.profile,
+      seconds: options.seconds,
+      leaderChanges,
+      lockTroubles: lab.patroniLogLines(LOCK_TROUBLE),
+      maxWriteGapMs: largestGapMs(writer.ackTimes()),
+      ackedWrites: writer.acks.length + pooled.acks.length,
+    };
+  } finally {
+    await lab.down();
+  }
+}
+
+/** What one stall did to a healthy cluster. */
+export interface StallResult {
+  readonly profile: string;
+  /** What was frozen: etcd (a stuck DCS) or the leader's Patroni (a starved or paused agent; PostgreSQL keeps serving). */
+  readonly target: StallTarget;
+  readonly stallSeconds: number;
+  /** True when the leader changed although PostgreSQL itself never failed. */
+  readonly leaderChanged: boolean;
+  /** Largest gap between acknowledged writes through HAProxy around the stall. */
+  readonly writeGapMs: number;
+}
+
+/** What a stall freezes. */
+export type StallTarget = 'etcd' | 'leader-patroni';
+
+/** Options for {@link stallTolerance}. */
+export interface StallOptions {
+  /** Profile by name (see {@link profileByName}). */
+  readonly profile: string;
+  /** What to freeze. */
+  readonly target: StallTarget;
+  /** Stall lengths to try, in order, on one cluster. */
+  readonly stallSeconds: readonly number[];
+  /** Progress lines. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Freezes etcd or the leader's Patroni (SIGSTOP, then SIGCONT) for each stall length while a
+ * writer runs, and records whether the leader changed: a failover nobody needed. Shows what a
+ * shorter ttl gives away.
+ */
+export async function stallTolerance(options: StallOptions): Promise<StallResult[]> {
+  const log = options.log ?? (() => undefined);
+  const lab = new PatroniLab({ profile: profileByName(options.profile), log });
+  const results: StallResult[] = [];
+  try {
+    await lab.up();
+    for (const stall of options.stallSeconds) {
+      const { leader: before } = await lab.waitHealthy();
+      const writer = lab.writer('haproxy');
+      writer.start();
+      try {
+        await sleep(STEADY_MS);
+        if (options.target === 'etcd') await lab.stallDcs(stall * 1000);
+        else await lab.stallPatroni(before, stall * 1000);
+        // Time for an expired key to be noticed and raced for, and for writes to resume.
+        await sleep((lab.profile.ttlSeconds + lab.profile.loopWaitSeconds) * 1000 + STEADY_MS);
+      } finally {
+        await writer.stop();
+      }
+      const { leader: after } = await lab.waitHealthy();
+      const result: StallResult = {
+        profile: options.profile,
+        target: options.target,
+        stallSeconds: stall,
+        leaderChanged: after !== before,
+        writeGapMs: largestGapMs(writer.ackTimes()),
+      };
+      log(`${options.profile}: ${options.target} stalled ${stall} s: leader ${before} -> ${after}, write gap ${result.writeGapMs} ms`);
+      results.push(result);
+    }
+  } finally {
+    await lab.down();
+  }
+  return results;
+}
