@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { chatSuiteBaseline } from './chat-suite-baseline';
 import { chatSuiteMultiCluster } from './chat-suite-multi-cluster';
+import { firebackupCache } from './firebackup-cache';
 import { firebackupDatabase } from './firebackup-database';
 import { firebackupMultiReplica } from './firebackup-multi-replica';
 
@@ -15,6 +16,7 @@ import { firebackupMultiReplica } from './firebackup-multi-replica';
 export const EXAMPLES: Readonly<Record<string, (outdir: string) => App>> = {
   'chat-suite-baseline': chatSuiteBaseline,
   'chat-suite-multi-cluster': chatSuiteMultiCluster,
+  'firebackup-cache': firebackupCache,
   'firebackup-database': firebackupDatabase,
   'firebackup-multi-replica': firebackupMultiReplica,
 };

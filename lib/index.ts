@@ -29,3 +29,8 @@ export * from './k8s/patroni-cluster';
 export * from './core/redis-config';
 export * from './core/redis-timing';
 export * from './core/sentinel-config';
+export * from './core/redis-primary-proxy';
+export * from './core/redis-probe-scripts';
+export * from './core/redis-start-script';
+export * from './core/sentinel-start-script';
+export * from './k8s/redis-sentinel';

@@ -93,3 +93,61 @@ export const PATRONI_CLUSTER_DEFAULTS = {
     pods: ['get', 'list', 'watch', 'patch', 'update'],
   },
 } as const;
+
+/** Defaults of RedisSentinel. */
+export const REDIS_SENTINEL_DEFAULTS = {
+  /** Two replicas behind the primary: one can be drained or resyncing while the other can still be promoted. */
+  replicas: 2,
+  /** Three Sentinels: one can be lost or drained while the other two still make the majority a failover needs. */
+  sentinels: 3,
+  /**
+   * The official redis image, Debian variant: it ships the sh, coreutils and redis-cli the start
+   * and probe scripts use. Redis 7+ reads `sentinel monitor` before the directives that name the
+   * master, as the rendered sentinel.conf writes them. 8.x rather than 7.4: 7.4 is offered only
+   * under source-available terms (RSALv2/SSPLv1), 8.x also under the AGPLv3.
+   */
+  image: 'redis:8.2.8',
+  /** The redis user and group of the official image. */
+  runAs: { user: 999, group: 999 },
+  cpuRequest: '250m',
+  cpuLimit: '1',
+  memoryMebibytes: 1024,
+  /**
+   * `maxmemory` as a share of the memory limit: the rest covers the copy-on-write of the fork
+   * that rewrites the append-only file, replication and client buffers. A full Redis refuses
+   * writes (noeviction) instead of being OOM-killed, which would fail over to replicas just as full.
+   */
+  maxMemoryShareOfLimit: 0.7,
+  /** Sentinel keeps a few kilobytes of state. */
+  sentinelCpuRequest: '50m',
+  sentinelCpuLimit: '500m',
+  sentinelMemoryMebibytes: 128,
+  /**
+   * Redis shuts down on SIGTERM after up to 10 s (`shutdown-timeout`) waiting for lagging
+   * replicas, then fsyncs the append-only file: 30 s covers both.
+   */
+  terminationGracePeriodSeconds: 30,
+  /** Pods on different nodes and spread over zones, as MultiReplica places replicas. */
+  nodeAntiAffinity: 'required' as const,
+  zoneSpread: 'required' as const,
+  /** Durability: `min-replicas-to-write 1`, `min-replicas-max-lag 2` (the Redis docs' example for bounding writes on a cut-off primary). */
+  durability: { minReplicas: 1, maxLagSeconds: 2 },
+  /** Two HAProxy replicas routing plain clients to the primary: one can be drained while the other routes. */
+  proxyReplicas: 2,
+  /** The official HAProxy image, 3.2 long-term-support branch. */
+  proxyImage: 'haproxy:3.2.15',
+  /**
+   * Checks of the primary proxy: every second, DOWN after two failures 500 ms apart (one slow
+   * INFO during a fork does not cut every session), UP after one success, so a promoted
+   * replica takes traffic within about a second of Sentinel naming it.
+   */
+  proxyChecks: { interMs: 1000, fastInterMs: 500, downInterMs: 1000, fall: 2, rise: 1, timeoutMs: 1000 },
+  /** Stats page of the primary proxy, on loopback only (reach it with `kubectl port-forward`). */
+  proxyStatsPort: 8404,
+  /** Key of the password in the Secret. */
+  passwordKey: 'password',
+  /** How long a start script waits for one Sentinel or Redis server to answer before asking the next. */
+  askTimeoutSeconds: 2,
+  /** DNS domain of the cluster, for the pods' fully qualified names. */
+  clusterDomain: 'cluster.local',
+} as const;

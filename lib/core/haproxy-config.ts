@@ -25,6 +25,28 @@ export interface HaproxyHealthCheck {
 }
 
 /**
+ * One step of a TCP health check (`option tcp-check`): send bytes, or expect text or a pattern
+ * in what the server sent back. Steps run in order; the check fails at the first unmet
+ * expectation.
+ * @see https://docs.haproxy.org/2.6/configuration.html#4.2-tcp-check%20send
+ * @see https://docs.haproxy.org/2.6/configuration.html#4.2-tcp-check%20expect
+ */
+export interface HaproxyTcpCheckStep {
+  /**
+   * Bytes to send, e.g. `PING\r\n`. `${NAME}` is replaced by the environment variable NAME of
+   * the HAProxy process when it reads the file, so a password reaches the check without
+   * being written into haproxy.cfg.
+   * @default - nothing sent in this step
+   * @see https://docs.haproxy.org/2.6/configuration.html#2.3
+   */
+  readonly send?: string;
+  /** Text the reply must contain (`expect string`). @default - no text expected in this step */
+  readonly expectString?: string;
+  /** Regular expression the reply must match (`expect rstring`). @default - no pattern expected in this step */
+  readonly expectRegex?: string;
+}
+
+/**
  * Check cadence and what happens on a state change, for every server of a listener
  * (`default-server`).
  * @see https://docs.haproxy.org/2.6/configuration.html#5.2
@@ -86,6 +108,13 @@ export interface HaproxyListener {
   readonly balance?: 'roundrobin' | 'leastconn' | 'first' | 'source';
   /** HTTP health check. @default - TCP connect check only */
   readonly healthCheck?: HaproxyHealthCheck;
+  /**
+   * A send/expect conversation with each server (mode tcp), in place of `healthCheck`: e.g.
+   * authenticate to Redis and expect `role:master`.
+   * @default - TCP connect check only
+   * @see https://docs.haproxy.org/2.6/configuration.html#4.2-option%20tcp-check
+   */
+  readonly tcpCheck?: readonly HaproxyTcpCheckStep[];
   /** Check cadence for every server. @default - HAProxy's (inter 2s, fall 3, rise 2) */
   readonly serverChecks?: HaproxyServerChecks;
   /**
@@ -179,6 +208,13 @@ interface Section {
 const NAME = /^[A-Za-z0-9_.:-]+$/;
 /** A token HAProxy reads as one word: no spaces, quotes, comment or escape characters. */
 const TOKEN = /^[^\s#"'\\]+$/;
+/**
+ * A double-quoted word as {@link haproxyQuoted} writes it: escapes for backslash, quote, dollar
+ * and control bytes, and `${NAME}` environment references; nothing else special inside.
+ */
+const QUOTED_TOKEN = /^"(?:[^"\\$\x00-\x1f\x7f]|\\[\\"$rnt]|\\x[0-9a-f]{2}|\$\{[A-Za-z_][A-Za-z0-9_]*\})*"$/;
+/** An environment reference HAProxy expands inside double quotes. */
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
 const HOST = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$|^\*$/;
 const IP_ADDRESS = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 /** Name of the resolvers section servers with DNS names use. */
@@ -342,6 +378,7 @@ function listenSection(listener: HaproxyListener): Section {
   ];
   if (mode === 'http') directives.push(['option', 'forwardfor']);
   if (listener.healthCheck) directives.push(...healthCheckDirectives(listener.healthCheck));
+  if (listener.tcpCheck) directives.push(...tcpCheckDirectives(listener.tcpCheck));
   if (listener.serverChecks) {
     directives.push(['timeout', 'check', haproxyDuration(listener.serverChecks.timeout)]);
     directives.push(defaultServer(listener.serverChecks));
@@ -360,6 +397,50 @@ function healthCheckDirectives(hc: HaproxyHealthCheck): Directive[] {
     send,
     ['http-check', 'expect', 'status', String(hc.expectStatus ?? 200)],
   ];
+}
+
+function tcpCheckDirectives(steps: readonly HaproxyTcpCheckStep[]): Directive[] {
+  return [
+    ['option', 'tcp-check'],
+    ...steps.map((step): Directive => {
+      if (step.send !== undefined) return ['tcp-check', 'send', haproxyQuoted(step.send)];
+      if (step.expectString !== undefined) return ['tcp-check', 'expect', 'string', haproxyQuoted(step.expectString)];
+      return ['tcp-check', 'expect', 'rstring', haproxyQuoted(step.expectRegex!)];
+    }),
+  ];
+}
+
+/**
+ * A string as one double-quoted HAProxy word that reads back byte for byte: backslash, quote
+ * and a dollar that does not start `${NAME}` are escaped, control bytes written as `\r`, `\n`,
+ * `\t` or `\xHH`; `${NAME}` is left for HAProxy to expand from its environment.
+ *
+ * @see https://docs.haproxy.org/2.6/configuration.html#2.2
+ */
+export function haproxyQuoted(text: string): string {
+  let quoted = '"';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    ENV_REFERENCE.lastIndex = i;
+    const reference = char === '$' ? ENV_REFERENCE.exec(text) : null;
+    if (reference) {
+      quoted += reference[0];
+      i += reference[0].length - 1;
+    } else if (char === '\\' || char === '"' || char === '$') {
+      quoted += `\\${char}`;
+    } else if (char === '\r') {
+      quoted += '\\r';
+    } else if (char === '\n') {
+      quoted += '\\n';
+    } else if (char === '\t') {
+      quoted += '\\t';
+    } else if (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f) {
+      quoted += `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    } else {
+      quoted += char;
+    }
+  }
+  return `${quoted}"`;
 }
 
 function defaultServer(checks: HaproxyServerChecks): Directive {
@@ -407,7 +488,7 @@ function emitSections(path: string, sections: readonly Section[]): string {
     if (out.length > 0) out.push('');
     out.push(section.name === undefined ? section.keyword : `${section.keyword} ${section.name}`);
     for (const directive of section.directives) {
-      directive.forEach((token, i) => check(TOKEN.test(token), {
+      directive.forEach((token, i) => check(TOKEN.test(token) || QUOTED_TOKEN.test(token), {
         path, field: `${section.name ?? section.keyword}.${directive[0]}`, value: token,
         problem: `has an argument (#${i}) HAProxy would split or misread`, fix: 'remove spaces, quotes, # and backslashes',
       }));
@@ -441,6 +522,7 @@ function validateListener(path: string, field: string, listener: HaproxyListener
     });
   }
   if (listener.healthCheck) validateHealthCheck(path, `${field}.healthCheck`, listener.healthCheck);
+  if (listener.tcpCheck) validateTcpCheck(path, field, listener);
   if (listener.serverChecks) validateServerChecks(path, `${field}.serverChecks`, listener.serverChecks);
   for (const [name, value] of [['clientTimeout', listener.clientTimeout], ['serverTimeout', listener.serverTimeout]] as const) {
     if (value !== undefined) checkDuration(path, `${field}.${name}`, value);
@@ -488,6 +570,27 @@ function validateHealthCheck(path: string, field: string, hc: HaproxyHealthCheck
   if (hc.host !== undefined) {
     check(HOST.test(hc.host) && hc.host !== '*', { path, field: `${field}.host`, value: hc.host, problem: 'must be a host name', fix: 'e.g. "api.example.com"' });
   }
+}
+
+function validateTcpCheck(path: string, field: string, listener: HaproxyListener): void {
+  const steps = listener.tcpCheck!;
+  check(listener.healthCheck === undefined, {
+    path, field: `${field}.tcpCheck`, value: listener.healthCheck, problem: 'cannot be given together with healthCheck (one check per server)',
+    fix: 'keep healthCheck for an HTTP check, or tcpCheck for a send/expect conversation',
+  });
+  check((listener.mode ?? 'tcp') === 'tcp', {
+    path, field: `${field}.tcpCheck`, value: listener.mode, problem: 'needs mode tcp', fix: 'set mode: "tcp", or use healthCheck for HTTP',
+  });
+  check(Array.isArray(steps) && steps.length > 0, {
+    path, field: `${field}.tcpCheck`, value: steps, problem: 'must have at least one step', fix: "e.g. [{ send: 'PING\\r\\n' }, { expectString: '+PONG' }]",
+  });
+  steps.forEach((step, i) => {
+    const given = (['send', 'expectString', 'expectRegex'] as const).filter((key) => step[key] !== undefined);
+    check(given.length === 1 && typeof step[given[0]] === 'string' && step[given[0]]!.length > 0 && !step[given[0]]!.includes('\0'), {
+      path, field: `${field}.tcpCheck[${i}]`, value: given, problem: 'must be exactly one non-empty send, expectString or expectRegex (without NUL bytes)',
+      fix: "split it into steps, e.g. { send: 'PING\\r\\n' } then { expectString: '+PONG' }",
+    });
+  });
 }
 
 function validateServerChecks(path: string, field: string, checks: HaproxyServerChecks): void {

@@ -9,7 +9,7 @@ import { BASELINE_PLACEMENT, Placement } from '../core/placement';
 import { ResolvedService, ServiceSpec, resolveServiceSpec } from '../core/service-spec';
 import { kubeObject } from './private/kube-object';
 import { policyRules } from './private/network-policy';
-import { addSameRevisionAntiAffinity, antiAffinityFor, topologySpreadFor } from './private/placement';
+import { addSameRevisionAntiAffinity, antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor } from './private/placement';
 import { restrictedPodSecurityContext, serviceContainer, serviceVolumes } from './private/pod-template';
 import { exemptFromPolarisCheck } from './private/polaris';
 import { defaultPriorityClass } from './private/priority-class';
@@ -111,7 +111,7 @@ export class Baseline extends Construct {
             terminationGracePeriodSeconds: service.gracePeriodSeconds,
             securityContext: restrictedPodSecurityContext(service.runAs),
             affinity: antiAffinityFor(this.selector, shape.placement),
-            topologySpreadConstraints: topologySpreadFor(this.selector, shape.placement),
+            topologySpreadConstraints: topologySpreadFor(this.selector, shape.placement, DEPLOYMENT_REVISION_LABEL),
             containers: [serviceContainer(service)],
             volumes: serviceVolumes(service),
           },

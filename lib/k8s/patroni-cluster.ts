@@ -21,7 +21,7 @@ import { DurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '..
 import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/walg-backup';
 import { kubeObject } from './private/kube-object';
 import { policyPeer } from './private/network-policy';
-import { addSameRevisionAntiAffinity, antiAffinityFor, topologySpreadFor } from './private/placement';
+import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
 
@@ -487,7 +487,6 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         }],
       }),
     });
-    addSameRevisionAntiAffinity(this.statefulSet, '/spec/template/spec', placement);
 
     this.podDisruptionBudget = kubeObject(this, 'DisruptionBudget', k8s.KubePodDisruptionBudget.GVK, metadata, {
       spec: () => k8s.toJson_PodDisruptionBudgetSpec({

@@ -16,7 +16,7 @@ import { performance } from 'perf_hooks';
 import Redis from 'ioredis';
 import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
 import { findBinary, freePorts, ProcessGroup, sleep, waitFor } from './support/processes';
-import { RedisAddress, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis-config';
+import { RedisAddress, RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis-config';
 import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../../lib/core/redis-timing';
 import { renderSentinelAuthScript, renderSentinelConfig } from '../../lib/core/sentinel-config';
 import { millis, seconds } from '../../lib/core/units';
@@ -80,6 +80,8 @@ export class RedisLab {
   public readonly sentinels: readonly LabServer[];
   /** Lines appended by the client-reconfig-script, one per call. */
   public readonly reconfigLog: string;
+  /** The name the Sentinels monitor the primary under. */
+  public readonly masterName = MASTER_NAME;
   private readonly processes = new ProcessGroup();
   private readonly clients = new Set<Redis>();
 
@@ -97,7 +99,8 @@ export class RedisLab {
     this.sentinels = ports.slice(REPLICAS + 1).map((port, i) => server(`sentinel-${i}`, port, 'redis-sentinel'));
   }
 
-  private get passwordFile(): string {
+  /** The password file, as a Secret would mount it. */
+  public get passwordFile(): string {
     return path.join(this.root, 'secret', 'password');
   }
 
@@ -124,8 +127,9 @@ export class RedisLab {
     this.options.log?.(`lab up in ${this.root}: redis ${this.nodes.map((n) => n.port).join(', ')}, sentinels ${this.sentinels.map((s) => s.port).join(', ')}`);
   }
 
-  private writeRedisConfig(node: LabServer, replicaOf: RedisAddress | undefined): void {
-    const spec = {
+  /** What a node's redis.conf is rendered from: loopback, its own port and directory, the lab's durability. */
+  public redisConfigSpec(node: LabServer, replicaOf: RedisAddress | undefined): RedisConfigSpec {
+    return {
       path: `drill/${node.name}`,
       replicas: REPLICAS,
       auth: { passwordFile: this.passwordFile, includeFile: path.join(node.dir, 'auth.conf') },
@@ -136,6 +140,10 @@ export class RedisLab {
       durability: this.options.durability,
       announce: { host: '127.0.0.1', port: node.port },
     };
+  }
+
+  private writeRedisConfig(node: LabServer, replicaOf: RedisAddress | undefined): void {
+    const spec = this.redisConfigSpec(node, replicaOf);
     runStartScript(renderRedisAuthScript(spec));
     fs.writeFileSync(node.configFile, renderRedisConfig(spec), { mode: 0o600 });
   }
@@ -275,6 +283,14 @@ export class RedisLab {
   /** Starts a killed node again from the config file it ran from. */
   public restart(node: LabServer): void {
     this.startServer(node);
+  }
+
+  /**
+   * Starts a killed node again with another command (a start script that execs the server), as
+   * the same process of the lab: {@link kill} and {@link down} reach it.
+   */
+  public restartWith(node: LabServer, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): void {
+    this.processes.start(node.name, command, args, { logFile: path.join(node.dir, 'server.log'), cwd: node.dir, env });
   }
 
   /** How many of `keys` the server at `port` does not have. */

@@ -4,12 +4,14 @@ import { SERVICE_DEFAULTS } from '../../core/defaults';
 import { Placement } from '../../core/placement';
 
 /**
- * Compare only pods of the same revision: during a surge rollout the new pod must not be
- * repelled by the old ones it replaces (with required anti-affinity and exactly as many nodes
- * as replicas, the rollout would otherwise never start). Needs Kubernetes >= 1.31 for pod
- * affinity; topology spread honours it since 1.27.
+ * The label a Deployment puts on the pods of each revision. Comparing only pods of the same
+ * revision means a surge rollout's new pod is not repelled by the old ones it replaces (with
+ * required anti-affinity and exactly as many nodes as replicas, the rollout would otherwise
+ * never start). Pod affinity honours it from Kubernetes 1.31, topology spread from 1.27.
+ * StatefulSets replace pods in place, with no surge, and have no such label.
  */
-const SAME_REVISION = ['pod-template-hash'];
+export const DEPLOYMENT_REVISION_LABEL = 'pod-template-hash';
+const SAME_REVISION = [DEPLOYMENT_REVISION_LABEL];
 
 /** Pod anti-affinity for a placement, selecting the pod's own labels. */
 export function antiAffinityFor(selector: Record<string, string>, placement: Placement): k8s.Affinity | undefined {
@@ -30,21 +32,25 @@ export function antiAffinityFor(selector: Record<string, string>, placement: Pla
 /**
  * Zone spread for a placement. Tainted nodes (an unreachable zone's nodes are tainted) do not
  * count as domains, so losing a zone does not leave replacement pods pending.
+ *
+ * @param revisionLabel spread each revision on its own (Deployments: {@link DEPLOYMENT_REVISION_LABEL})
  */
-export function topologySpreadFor(selector: Record<string, string>, placement: Placement): k8s.TopologySpreadConstraint[] | undefined {
+export function topologySpreadFor(
+  selector: Record<string, string>, placement: Placement, revisionLabel?: string,
+): k8s.TopologySpreadConstraint[] | undefined {
   if (placement.zoneSpread === 'none') return undefined;
   return [{
     maxSkew: 1,
     topologyKey: placement.zoneTopologyKey,
     whenUnsatisfiable: placement.zoneSpread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway',
     labelSelector: { matchLabels: selector },
-    matchLabelKeys: SAME_REVISION,
+    matchLabelKeys: revisionLabel ? [revisionLabel] : undefined,
     nodeTaintsPolicy: 'Honor',
   }];
 }
 
 /**
- * Adds `matchLabelKeys` to the anti-affinity term, which the Kubernetes 1.27 typings lack.
+ * Adds `matchLabelKeys` to a Deployment's anti-affinity term (the Kubernetes 1.27 typings lack it).
  *
  * @param podSpecPointer JSON pointer of the pod spec, e.g. `/spec/template/spec`
  */
