@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -22,8 +21,9 @@ import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/walg-backup';
 import { kubeObject } from './private/kube-object';
 import { policyPeer } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
-import { probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
+import { containerResources, probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
+import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 
 /** Props of {@link PatroniCluster}. */
 export interface PatroniClusterProps {
@@ -454,7 +454,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         selector: { matchLabels: { ...this.selector } },
         template: {
-          metadata: { labels, annotations: { 'hadr-constructs.io/patroni-config-sha': configChecksum(this.patroniConfig) } },
+          metadata: { labels, annotations: { 'hadr-constructs.io/patroni-config-sha': configChecksum({ 'patroni.yml': this.patroniConfig }) } },
           spec: {
             serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
@@ -477,14 +477,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
             ],
           },
         },
-        volumeClaimTemplates: [{
-          metadata: { name: 'pgdata', labels: { ...this.selector } },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: props.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(props.storage.asString()) } },
-          },
-        }],
+        volumeClaimTemplates: [dataVolumeClaim('pgdata', this.selector, props.storage, props.storageClassName)],
       }),
     });
 
@@ -586,7 +579,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
   }
 
   private patroniContainer(props: PatroniClusterProps, member: ResolvedService): k8s.Container {
-    const { image, cpu, memory } = member;
+    const { image } = member;
     const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
     const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: secret, key } } });
     const field = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
@@ -611,10 +604,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         { name: PATRONI_PASSWORD_ENV.rewind, ...fromSecret(CREDENTIAL_KEYS.rewind) },
         ...(props.backup ? walgEnvironment(props.backup) : []),
       ],
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString(cpu.request), memory: k8s.Quantity.fromString(memory.request) },
-        limits: { cpu: k8s.Quantity.fromString(cpu.limit), memory: k8s.Quantity.fromString(memory.limit) },
-      },
+      resources: containerResources(member),
       // Ready once PostgreSQL runs as primary or streaming replica.
       readinessProbe: probe(
         { kind: 'http', path: '/readiness', port: PORT.patroni, scheme: 'HTTP' },
@@ -658,10 +648,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         { name: 'PGUSER', value: 'postgres' },
         { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: secret, key: CREDENTIAL_KEYS.superuser } } },
       ],
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-        limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('256Mi') },
-      },
+      resources: containerResources({ cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '256Mi' } }),
       securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs),
       volumeMounts: [
         { name: 'pgdata', mountPath: MOUNT.data, readOnly: true },
@@ -800,9 +787,4 @@ function walgEnvironment(backup: PatroniBackupOptions): k8s.EnvVar[] {
     { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: backup.credentialsSecret, key: 'secret-access-key' } } },
     { name: 'WALG_COMPRESSION_METHOD', value: 'lz4' },
   ];
-}
-
-/** A short digest of the config: a change rolls the members one by one. */
-function configChecksum(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }

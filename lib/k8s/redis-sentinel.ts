@@ -26,8 +26,9 @@ import { isSizeLike, mebibytes, seconds, SizeLike } from '../core/units';
 import { kubeObject } from './private/kube-object';
 import { policyPeer } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
+import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
+import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 
 /** Props of {@link RedisSentinel}. */
 export interface RedisSentinelProps {
@@ -587,7 +588,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         selector: { matchLabels: { ...this.selector } },
         template: {
-          metadata: { labels, annotations: { 'hadr-constructs.io/redis-config-sha': checksum(redisFiles) } },
+          metadata: { labels, annotations: { 'hadr-constructs.io/redis-config-sha': configChecksum(redisFiles) } },
           spec: podSpec(this.selector, serverContainer({
             name: 'redis',
             image: redisContainer.image,
@@ -598,14 +599,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
             volumeMounts: [{ name: 'data', mountPath: MOUNT.data }, { name: 'run', mountPath: MOUNT.redisRuntime }],
           }), configMap.name),
         },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', labels: { ...this.selector } },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: props.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(props.storage.asString()) } },
-          },
-        }],
+        volumeClaimTemplates: [dataVolumeClaim('data', this.selector, props.storage, props.storageClassName)],
       }),
     });
 
@@ -617,7 +611,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         updateStrategy: { type: 'RollingUpdate' },
         selector: { matchLabels: { ...this.sentinelSelector } },
         template: {
-          metadata: { labels: sentinelLabels, annotations: { 'hadr-constructs.io/sentinel-config-sha': checksum(sentinelFiles) } },
+          metadata: { labels: sentinelLabels, annotations: { 'hadr-constructs.io/sentinel-config-sha': configChecksum(sentinelFiles) } },
           spec: podSpec(this.sentinelSelector, serverContainer({
             name: 'sentinel',
             image: sentinelContainer.image,
@@ -665,7 +659,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
           // The checks authenticate with "${REDIS_PASSWORD}", which HAProxy expands from here.
           env: { [REDIS_PASSWORD_ENV]: EnvValue.fromSecret(passwordSecret.name, passwordSecret.key) },
           files: [{ path: MOUNT.haproxy, from: FileSource.configMap(proxyConfig.name) }],
-          annotations: { 'hadr-constructs.io/haproxy-config-sha': checksum({ 'haproxy.cfg': this.haproxyConfig }) },
+          annotations: { 'hadr-constructs.io/haproxy-config-sha': configChecksum({ 'haproxy.cfg': this.haproxyConfig }) },
           ingress: this.clients.map((from) => ({ from, ports: [{ port: PORT.redis }] })),
           egress: [{ to: NetworkPeer.pods(this.selector), ports: [{ port: PORT.redis }] }],
         },
@@ -871,20 +865,4 @@ function serverContainer(options: ServerContainerOptions): k8s.Container {
       { name: 'tmp', mountPath: MOUNT.tmp },
     ],
   };
-}
-
-type ResolvedResources = Pick<ReturnType<typeof resolveServiceSpec>, 'cpu' | 'memory'>;
-
-function containerResources(container: ResolvedResources): k8s.ResourceRequirements {
-  return {
-    requests: { cpu: k8s.Quantity.fromString(container.cpu.request), memory: k8s.Quantity.fromString(container.memory.request) },
-    limits: { cpu: k8s.Quantity.fromString(container.cpu.limit), memory: k8s.Quantity.fromString(container.memory.limit) },
-  };
-}
-
-/** A short digest of the files: a change rolls the pods one by one. */
-function checksum(files: Readonly<Record<string, string>>): string {
-  const hash = createHash('sha256');
-  for (const key of Object.keys(files).sort()) hash.update(`${key}\0${files[key]}\0`);
-  return hash.digest('hex').slice(0, 16);
 }

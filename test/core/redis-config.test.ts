@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HadrError } from '../../lib/core/errors';
 import { RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis-config';
 import { Durability } from '../../lib/core/redis-timing';
 import { seconds } from '../../lib/core/units';
+import { hadrErrorMessage } from '../support/errors';
 
 const PATH = 'firebackup/cache';
 const auth = { passwordFile: '/etc/redis-secret/password', includeFile: '/run/redis-auth/redis.conf' };
@@ -19,16 +19,6 @@ const replica: RedisConfigSpec = {
 /** Directive lines, comments dropped. */
 const lines = (conf: string) => conf.split('\n').filter((line) => line && !line.startsWith('#'));
 const render = (overrides: Partial<RedisConfigSpec>) => lines(renderRedisConfig({ ...primary, ...overrides }));
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(HadrError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a HadrError');
-};
-
 describe('renderRedisConfig', () => {
   it('renders a replica of the primary that announces its stable pod DNS name', () => {
     expect(renderRedisConfig(replica)).toMatchSnapshot();
@@ -93,40 +83,40 @@ describe('renderRedisConfig', () => {
 
   describe('refuses bad input with the path, field, value and fix', () => {
     it('replicas below 1', () => {
-      expect(errorOf(() => renderRedisConfig({ ...primary, replicas: 0 }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, replicas: 0 }))).toBe(
         'firebackup/cache: replicas must be at least 1 so Sentinel has a replica to promote (got 0); use 2, so a failover still leaves the new primary a replica');
     });
 
     it('a literal password, without echoing it', () => {
-      const message = errorOf(() => renderRedisConfig({ ...primary, auth: { ...auth, password: 'hunter2' } as never }));
+      const message = hadrErrorMessage(() => renderRedisConfig({ ...primary, auth: { ...auth, password: 'hunter2' } as never }));
       expect(message).toBe('firebackup/cache: auth.password must not be a literal password (got "<redacted>"); '
         + 'mount the password from a Kubernetes Secret and set auth.passwordFile to the mounted file');
-      expect(errorOf(() => renderRedisConfig({ ...primary, auth: { ...auth, passwordFile: 'hunter2' } }))).not.toContain('hunter2');
-      expect(errorOf(() => renderRedisConfig({ ...primary, auth: 'hunter2' as never }))).not.toContain('hunter2');
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, auth: { ...auth, passwordFile: 'hunter2' } }))).not.toContain('hunter2');
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, auth: 'hunter2' as never }))).not.toContain('hunter2');
     });
 
     it('a password smuggled in through extra directives', () => {
-      expect(errorOf(() => renderRedisConfig({ ...primary, extraDirectives: [['maxmemory', '1gb'], ['masterauth', 'hunter2']] }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, extraDirectives: [['maxmemory', '1gb'], ['masterauth', 'hunter2']] }))).toBe(
         'firebackup/cache: extraDirectives[1] must not carry a password (got "masterauth <redacted>"); '
         + 'mount the password from a Kubernetes Secret and set auth.passwordFile; the start script writes it');
     });
 
     it('a durability that needs more replicas than the topology has', () => {
-      expect(errorOf(() => renderRedisConfig({ ...primary, replicas: 1, durability: Durability.minReplicas(2, seconds(2)) }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, replicas: 1, durability: Durability.minReplicas(2, seconds(2)) }))).toBe(
         'firebackup/cache: durability must not need more replicas than the 1 in the topology, or every write would fail '
         + '(got "min-replicas with 2 replicas"); use at most 1 or add replicas');
     });
 
     it('a replicaof host that is neither an IP nor a DNS name', () => {
-      expect(errorOf(() => renderRedisConfig({ ...primary, replicaOf: { host: 'cache 0', port: 6379 } }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, replicaOf: { host: 'cache 0', port: 6379 } }))).toBe(
         'firebackup/cache: replicaOf.host must be an IP address or a DNS name (got "cache 0"); '
         + 'use the pod or Service DNS name, e.g. redis-0.redis.default.svc.cluster.local');
     });
 
     it('a port out of range and a relative data directory', () => {
-      expect(errorOf(() => renderRedisConfig({ ...primary, port: 70000 }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, port: 70000 }))).toBe(
         'firebackup/cache: port must be a TCP port (got 70000); use a whole number from 1 to 65535');
-      expect(errorOf(() => renderRedisConfig({ ...primary, dir: 'data' }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisConfig({ ...primary, dir: 'data' }))).toBe(
         'firebackup/cache: dir must be an absolute path (got "data"); use a path that starts with / and has no control characters');
     });
   });

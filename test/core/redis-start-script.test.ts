@@ -1,22 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HadrError } from '../../lib/core/errors';
 import { renderRedisConfig } from '../../lib/core/redis-config';
 import { RedisStartScriptSpec, renderRedisStartScript } from '../../lib/core/redis-start-script';
+import { hadrErrorMessage } from '../support/errors';
 import { ScriptSandbox } from '../support/redis-cli-stub';
 
 const members = [0, 1, 2].map((i) => ({ name: `cache-${i}`, host: `cache-${i}.cache-members.shop.svc.cluster.local`, port: 6379 }));
 const sentinels = [0, 1, 2].map((i) => ({ host: `cache-sentinel-${i}.cache-sentinel-members.shop.svc.cluster.local`, port: 26379 }));
-
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(HadrError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a HadrError');
-};
 
 describe('renderRedisStartScript', () => {
   let box: ScriptSandbox;
@@ -129,22 +119,22 @@ describe('renderRedisStartScript', () => {
 
   describe('refuses bad input with the path, field, value and fix', () => {
     it('a master name Sentinel does not accept', () => {
-      expect(errorOf(() => renderRedisStartScript({ ...spec, masterName: 'my cache' }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisStartScript({ ...spec, masterName: 'my cache' }))).toBe(
         'shop/cache: masterName must use only letters, digits, ".", "-" and "_" (got "my cache"); use e.g. "cache"');
     });
 
     it('no Sentinel to ask', () => {
-      expect(errorOf(() => renderRedisStartScript({ ...spec, sentinels: [] }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisStartScript({ ...spec, sentinels: [] }))).toBe(
         'shop/cache: sentinels must list at least one Sentinel (got []); list every Sentinel');
     });
 
     it('a member that is not a pod name', () => {
-      expect(errorOf(() => renderRedisStartScript({ ...spec, members: [{ ...members[0], name: 'Cache_0' }, members[1]] }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisStartScript({ ...spec, members: [{ ...members[0], name: 'Cache_0' }, members[1]] }))).toBe(
         'shop/cache: members[0].name must be a unique pod name (a DNS label) (got "Cache_0"); use e.g. "cache-0"');
     });
 
     it('a relative runtime config', () => {
-      expect(errorOf(() => renderRedisStartScript({ ...spec, runtimeConfig: 'redis.conf' }))).toBe(
+      expect(hadrErrorMessage(() => renderRedisStartScript({ ...spec, runtimeConfig: 'redis.conf' }))).toBe(
         'shop/cache: runtimeConfig must be an absolute path (got "redis.conf"); use a path that starts with / and has no control characters');
     });
   });

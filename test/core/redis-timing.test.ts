@@ -1,16 +1,6 @@
 import { Duration } from 'cdk8s';
-import { HadrError } from '../../lib/core/errors';
 import { Durability, replicasRequired, SentinelTiming } from '../../lib/core/redis-timing';
-
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(HadrError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a HadrError');
-};
+import { hadrErrorMessage } from '../support/errors';
 
 describe('SentinelTiming', () => {
   it('calls the primary down after 5 s by default and after 1 s when fast', () => {
@@ -35,13 +25,14 @@ describe('SentinelTiming', () => {
   });
 
   it('refuses a down-after longer than the failover timeout', () => {
-    expect(errorOf(() => SentinelTiming.custom({ downAfter: Duration.seconds(30), failoverTimeout: Duration.seconds(10) }))).toBe(
+    expect(hadrErrorMessage(() => SentinelTiming.custom({ downAfter: Duration.seconds(30), failoverTimeout: Duration.seconds(10) }))).toBe(
       'SentinelTiming.custom: downAfter must not be longer than failoverTimeout (got 30 seconds); '
       + 'use a downAfter of at most 10 seconds or a failoverTimeout of at least 30 seconds');
   });
 
   it('refuses zero parallel syncs', () => {
-    expect(errorOf(() => SentinelTiming.custom({ downAfter: Duration.seconds(5), failoverTimeout: Duration.seconds(60), parallelSyncs: 0 }))).toBe(
+    const custom = () => SentinelTiming.custom({ downAfter: Duration.seconds(5), failoverTimeout: Duration.seconds(60), parallelSyncs: 0 });
+    expect(hadrErrorMessage(custom)).toBe(
       'SentinelTiming.custom: parallelSyncs must be a whole number of at least 1 (got 0); use 1');
   });
 });
@@ -82,19 +73,19 @@ describe('Durability', () => {
   });
 
   it('refuses a max lag Redis cannot express in whole seconds', () => {
-    expect(errorOf(() => Durability.minReplicas(1, Duration.millis(1500)))).toBe(
+    expect(hadrErrorMessage(() => Durability.minReplicas(1, Duration.millis(1500)))).toBe(
       'Durability.minReplicas: maxLag must be a whole number of seconds, at least 1 (Redis counts it in seconds) (got 1 second 500 millis); use e.g. Duration.seconds(2)');
   });
 
   it('refuses to require no replica', () => {
-    expect(errorOf(() => Durability.minReplicas(0, Duration.seconds(2)))).toBe(
+    expect(hadrErrorMessage(() => Durability.minReplicas(0, Duration.seconds(2)))).toBe(
       'Durability.minReplicas: replicas must be a whole number, at least 1 (got 0); use 1');
-    expect(errorOf(() => Durability.waitForReplicas(0))).toBe(
+    expect(hadrErrorMessage(() => Durability.waitForReplicas(0))).toBe(
       'Durability.waitForReplicas: replicas must be a whole number, at least 1 (got 0); use 1');
   });
 
   it('refuses a WAIT timeout of 0, which would block forever', () => {
-    expect(errorOf(() => Durability.waitForReplicas(1, Duration.millis(0)))).toBe(
+    expect(hadrErrorMessage(() => Durability.waitForReplicas(1, Duration.millis(0)))).toBe(
       'Durability.waitForReplicas: timeout must be a positive whole number of milliseconds (WAIT 0 blocks forever) (got 0 seconds); use e.g. Duration.seconds(1)');
   });
 });

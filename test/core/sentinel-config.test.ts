@@ -1,6 +1,6 @@
-import { HadrError } from '../../lib/core/errors';
 import { SentinelTiming } from '../../lib/core/redis-timing';
 import { renderSentinelAuthScript, renderSentinelConfig, SentinelConfigSpec, sentinelMajority } from '../../lib/core/sentinel-config';
+import { hadrErrorMessage } from '../support/errors';
 
 const PATH = 'firebackup/cache';
 const spec: SentinelConfigSpec = {
@@ -17,16 +17,6 @@ const byIp: SentinelConfigSpec = { ...spec, primary: { host: '10.0.0.5', port: 6
 /** Directive lines, comments dropped. */
 const lines = (conf: string) => conf.split('\n').filter((line) => line && !line.startsWith('#'));
 const render = (overrides: Partial<SentinelConfigSpec>) => lines(renderSentinelConfig({ ...spec, ...overrides }));
-const errorOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(HadrError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a HadrError');
-};
-
 describe('renderSentinelConfig', () => {
   it('renders a Sentinel that monitors the primary by pod DNS name', () => {
     expect(renderSentinelConfig(spec)).toMatchSnapshot();
@@ -114,54 +104,54 @@ describe('sentinelMajority', () => {
 
 describe('renderSentinelConfig refuses bad input with the path, field, value and fix', () => {
   it('an even number of Sentinels', () => {
-    expect(errorOf(() => renderSentinelConfig({ ...spec, sentinels: 4 }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, sentinels: 4 }))).toBe(
       'firebackup/cache: sentinels must be odd to keep a quorum (got 4); use 3 or 5');
-    expect(errorOf(() => renderSentinelConfig({ ...spec, sentinels: 2 }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, sentinels: 2 }))).toBe(
       'firebackup/cache: sentinels must be odd to keep a quorum (got 2); use 3');
   });
 
   it('no Sentinels at all', () => {
-    expect(errorOf(() => renderSentinelConfig({ ...spec, sentinels: 0 }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, sentinels: 0 }))).toBe(
       'firebackup/cache: sentinels must be a positive odd number (got 0); use 3');
   });
 
   it('a quorum above the majority, where losing one Sentinel could block failover', () => {
-    expect(errorOf(() => renderSentinelConfig({ ...spec, quorum: 3 }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, quorum: 3 }))).toBe(
       'firebackup/cache: quorum must be between 1 and the majority of 3 sentinels (got 3); use 2');
   });
 
   it('a quorum below 1', () => {
-    expect(errorOf(() => renderSentinelConfig({ ...spec, sentinels: 5, quorum: 0 }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, sentinels: 5, quorum: 0 }))).toBe(
       'firebackup/cache: quorum must be between 1 and the majority of 5 sentinels (got 0); use 3');
   });
 
   it('a down-after longer than the failover timeout', () => {
     const timing = { name: 'hand-made', downAfterMs: 30_000, failoverTimeoutMs: 10_000, parallelSyncs: 1 };
-    expect(errorOf(() => renderSentinelConfig({ ...spec, timing }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, timing }))).toBe(
       'firebackup/cache: timing.downAfter must not be longer than timing.failoverTimeout (got 30 seconds); '
       + 'use a downAfter of at most 10 seconds or a failoverTimeout of at least 30 seconds');
   });
 
   it('a literal password, without echoing it', () => {
-    const message = errorOf(() => renderSentinelConfig({ ...spec, auth: { ...spec.auth, password: 'hunter2' } as never }));
+    const message = hadrErrorMessage(() => renderSentinelConfig({ ...spec, auth: { ...spec.auth, password: 'hunter2' } as never }));
     expect(message).toBe('firebackup/cache: auth.password must not be a literal password (got "<redacted>"); '
       + 'mount the password from a Kubernetes Secret and set auth.passwordFile to the mounted file');
   });
 
   it('a password smuggled in through extra directives', () => {
-    expect(errorOf(() => renderSentinelConfig({ ...spec, extraDirectives: [['sentinel', 'auth-pass', 'cache', 'hunter2']] }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, extraDirectives: [['sentinel', 'auth-pass', 'cache', 'hunter2']] }))).toBe(
       'firebackup/cache: extraDirectives[0] must not carry a password (got "sentinel <redacted>"); '
       + 'mount the password from a Kubernetes Secret and set auth.passwordFile; the start script writes it');
   });
 
   it('a DNS name with hostname support turned off, which Sentinel could not resolve', () => {
-    expect(errorOf(() => renderSentinelConfig({ ...spec, hostnames: false }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, hostnames: false }))).toBe(
       'firebackup/cache: primary.host must be an IP address when hostnames is false (got "cache-0.cache.default.svc.cluster.local"); '
       + 'set hostnames to true (the default for DNS names) or use an IP address');
   });
 
   it('a master name with characters Sentinel does not accept', () => {
-    expect(errorOf(() => renderSentinelConfig({ ...spec, masterName: 'my cache' }))).toBe(
+    expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, masterName: 'my cache' }))).toBe(
       'firebackup/cache: masterName must use only letters, digits, ".", "-" and "_" (got "my cache"); use e.g. "cache"');
   });
 });

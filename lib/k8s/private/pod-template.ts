@@ -69,10 +69,7 @@ export function serviceContainer(service: ResolvedService): k8s.Container {
     args: service.args && [...service.args],
     ports: nonEmpty(service.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol }))),
     env: service.env.length > 0 ? service.env.map(envVar) : undefined,
-    resources: {
-      requests: { cpu: k8s.Quantity.fromString(service.cpu.request), memory: k8s.Quantity.fromString(service.memory.request) },
-      limits: { cpu: k8s.Quantity.fromString(service.cpu.limit), memory: k8s.Quantity.fromString(service.memory.limit) },
-    },
+    resources: containerResources(service),
     readinessProbe: service.readiness && probe(service.readiness, service.readinessTiming),
     livenessProbe: service.liveness && probe(service.liveness, service.livenessTiming),
     startupProbe: service.readiness && service.startupFailureThreshold !== undefined
@@ -88,6 +85,14 @@ export function serviceContainer(service: ResolvedService): k8s.Container {
       ...service.writablePaths.map((path) => ({ name: writableVolumeName(path), mountPath: path })),
       ...service.files.map((file) => ({ name: fileVolumeName(file.from), mountPath: file.path, readOnly: true })),
     ]),
+  };
+}
+
+/** CPU and memory requests and limits of a container. */
+export function containerResources(resolved: Pick<ResolvedService, 'cpu' | 'memory'>): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString(resolved.cpu.request), memory: k8s.Quantity.fromString(resolved.memory.request) },
+    limits: { cpu: k8s.Quantity.fromString(resolved.cpu.limit), memory: k8s.Quantity.fromString(resolved.memory.limit) },
   };
 }
 
