@@ -6,12 +6,12 @@
  */
 import { REDIS_SENTINEL_DEFAULTS as DEFAULTS } from './defaults';
 import { check } from './errors';
-import { HaproxyConfigSpec, HaproxyListener, HaproxyServerChecks, HaproxyTcpCheckStep } from './haproxy-config';
+import { HaproxyConfigSpec, HaproxyListener, HaproxyServerChecks, haproxyServerChecks, HaproxyTcpCheckStep } from './haproxy-config';
 import { wholeNumbersAtLeast } from './private/number-pattern';
 import { REDIS_PORT } from './redis-config';
 import { RedisPod } from './redis-start-script';
 import { Durability, RedisDurability } from './redis-timing';
-import { millis, seconds } from './units';
+import { seconds } from './units';
 
 /** Environment variable of the HAProxy process that holds the Redis password (filled from a Secret). */
 export const REDIS_PASSWORD_ENV = 'REDIS_PASSWORD';
@@ -111,15 +111,7 @@ export function redisPrimaryProxyConfig(spec: RedisPrimaryProxySpec): HaproxyCon
     port: spec.port ?? REDIS_PORT,
     mode: 'tcp',
     tcpCheck: redisPrimaryCheck(durability, passwordEnv),
-    serverChecks: spec.checks ?? {
-      inter: millis(timing.interMs),
-      fastInter: millis(timing.fastInterMs),
-      downInter: millis(timing.downInterMs),
-      fall: timing.fall,
-      rise: timing.rise,
-      timeout: millis(timing.timeoutMs),
-      shutdownSessionsOnMarkedDown: true,
-    },
+    serverChecks: spec.checks ?? haproxyServerChecks(timing),
     servers: spec.members.map((m) => ({ name: m.name, address: m.host, port: m.port })),
   };
   return { path, listeners: [listener], stats: { port: spec.statsPort ?? DEFAULTS.proxyStatsPort, bindAddress: '127.0.0.1' } };
