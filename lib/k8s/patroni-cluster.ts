@@ -18,6 +18,7 @@ import { checkName, ResolvedService, ResourceSpec, resolveServiceSpec } from '..
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/shared-endpoint';
 import { DurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '../core/units';
 import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/walg-backup';
+import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
 import { policyPeer } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
@@ -694,10 +695,11 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
       // Clients wait out a failover on their pooled connection instead of failing.
       failoverBudget: { toMilliseconds: () => failover.maxSeconds * 1000, toHumanString: () => `${failover.maxSeconds} seconds` },
     });
-    const configMap = kubeObject(this, 'PoolerConfig', k8s.KubeConfigMap.GVK, {
+    const config = configFile(this, 'PoolerConfig', {
       name: poolerName, labels: recommendedLabels({ name: poolerName, instance: poolerName, component: 'pooler', partOf }),
-    }, { data: () => ({ 'pgbouncer.ini': ini }) });
-    const pooler = new MultiReplica(this, 'Pooler', {
+      fileName: 'pgbouncer.ini', content: ini, directory: '/etc/pgbouncer',
+    });
+    return new MultiReplica(this, 'Pooler', {
       replicas: options.replicas ?? DEFAULTS.poolerReplicas,
       priorityClassName,
       service: {
@@ -709,14 +711,14 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         healthCheck: HealthCheck.tcp(PORT.postgres),
         command: ['pgbouncer', '/etc/pgbouncer/pgbouncer.ini'],
         files: [
-          { path: '/etc/pgbouncer', from: FileSource.configMap(configMap.name) },
+          config.mount,
           { path: '/etc/pgbouncer/auth', from: FileSource.secret(options.authSecret ?? `${poolerName}-auth`) },
         ],
+        annotations: config.podAnnotations,
         ingress: (clients ?? [NetworkPeer.sameNamespace()]).map((from) => ({ from })),
         egress: [{ to: NetworkPeer.pods(this.selector), ports: [{ port: PORT.postgres }] }],
       },
     });
-    return pooler;
   }
 
   private membersPolicy(metadata: { name: string; labels: Record<string, string> }, props: PatroniClusterProps): ApiObject {

@@ -7,7 +7,6 @@ import { MultiReplica } from './multi-replica';
 import { REDIS_SENTINEL_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
 import { EnvValue } from '../core/env-value';
 import { check, describeValue, HadrError } from '../core/errors';
-import { FileSource } from '../core/file-source';
 import { renderHaproxyConfig } from '../core/haproxy-config';
 import { HealthCheck } from '../core/health-check';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/labels';
@@ -23,6 +22,7 @@ import { renderSentinelStartScript } from '../core/sentinel-start-script';
 import { checkName, ResourceSpec, resolveServiceSpec } from '../core/service-spec';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/shared-endpoint';
 import { isSizeLike, mebibytes, seconds, SizeLike } from '../core/units';
+import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
 import { policyPeer } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
@@ -640,9 +640,10 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       const proxyOptions = props.primaryProxy ?? {};
       const proxyName = `${name}-primary`;
       this.haproxyConfig = renderHaproxyConfig(redisPrimaryProxyConfig({ path: `${path}/primaryProxy`, members, durability: this.durability }));
-      const proxyConfig = kubeObject(this, 'PrimaryProxyConfig', k8s.KubeConfigMap.GVK, {
+      const proxyConfig = configFile(this, 'PrimaryProxyConfig', {
         name: proxyName, labels: recommendedLabels({ name: proxyName, instance: proxyName, component: 'proxy', partOf }),
-      }, { data: () => ({ 'haproxy.cfg': this.haproxyConfig! }) });
+        fileName: 'haproxy.cfg', content: this.haproxyConfig, directory: MOUNT.haproxy,
+      });
       this.primaryProxy = new MultiReplica(this, 'PrimaryProxy', {
         replicas: proxyOptions.replicas ?? DEFAULTS.proxyReplicas,
         priorityClassName,
@@ -658,8 +659,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
           command: ['haproxy', '-db', '-f', `${MOUNT.haproxy}/haproxy.cfg`],
           // The checks authenticate with "${REDIS_PASSWORD}", which HAProxy expands from here.
           env: { [REDIS_PASSWORD_ENV]: EnvValue.fromSecret(passwordSecret.name, passwordSecret.key) },
-          files: [{ path: MOUNT.haproxy, from: FileSource.configMap(proxyConfig.name) }],
-          annotations: { 'hadr-constructs.io/haproxy-config-sha': configChecksum({ 'haproxy.cfg': this.haproxyConfig }) },
+          files: [proxyConfig.mount],
+          annotations: proxyConfig.podAnnotations,
           ingress: this.clients.map((from) => ({ from, ports: [{ port: PORT.redis }] })),
           egress: [{ to: NetworkPeer.pods(this.selector), ports: [{ port: PORT.redis }] }],
         },

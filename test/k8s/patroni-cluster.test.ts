@@ -199,6 +199,14 @@ describe('PatroniCluster', () => {
     expect(findObject(objects, 'StatefulSet').spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('kube-api-access');
   });
 
+  it('rolls the poolers when their pgbouncer.ini changes', () => {
+    const digest = (props: Partial<PatroniClusterProps>) =>
+      findObject(synth(props).objects, 'Deployment', 'db-pooler').spec.template.metadata.annotations['hadr-constructs.io/pgbouncer-ini-sha'];
+    expect(digest({})).toMatch(/^[0-9a-f]{16}$/);
+    expect(digest({ pooler: { poolMode: 'session' } })).not.toBe(digest({}));
+    expect(digest({ pooler: { replicas: 3 } })).toBe(digest({}));
+  });
+
   it('can run without a pooler', () => {
     const { db, objects } = synth({ pooler: false });
     expect(objects.filter((o) => o.kind === 'Deployment')).toEqual([]);
