@@ -93,7 +93,7 @@ const project = new typescript.TypeScriptProject({
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'scripts', 'bench'],
   },
-  gitignore: ['/dist/', '/dist.staging/', '/bench/out/', '/.scratch/'],
+  gitignore: ['/dist/', '/dist.staging/', '/bench/out/', '/.scratch/', '/.readme-snippets-*/'],
 });
 
 // 3.6 resolves with enhanced-resolve; later versions pull platform binaries the npm registry
@@ -121,9 +121,10 @@ project.addTask('docs', {
   exec: 'bash scripts/api-docs.sh',
 });
 const docsCheck = project.addTask('docs:check', {
-  description: 'Fail when API.md does not match the TSDoc of the public API',
+  description: 'Fail when API.md does not match the TSDoc of the public API, or a README snippet does not compile',
   exec: 'bash scripts/api-docs.sh --check',
 });
+docsCheck.exec('tsx scripts/check-readme-snippets.ts');
 
 const servers = project.addTask('servers', {
   description: 'Install the Debian servers the drills need, when they are missing',
