@@ -20,7 +20,7 @@ try {
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
   process.stdout.write(tsc.stdout);
   if (tsc.status !== 0) {
-    console.error(`README.md: a snippet does not compile (snippets are numbered from the top of README.md)`);
+    console.error('README.md: a snippet does not compile (snippets are numbered from the top of README.md)');
     process.exitCode = 1;
   } else {
     console.log(`README.md: ${snippets.length} snippets compile`);
