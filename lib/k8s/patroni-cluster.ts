@@ -20,7 +20,7 @@ import { DurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '..
 import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/walg-backup';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
-import { policyPeer } from './private/network-policy';
+import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
@@ -724,23 +724,22 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
   private membersPolicy(metadata: { name: string; labels: Record<string, string> }, props: PatroniClusterProps): ApiObject {
     const members = NetworkPeer.pods(this.selector);
     const clients = [...(props.clients ?? [NetworkPeer.sameNamespace()]), ...(this.pooler ? [this.pooler.asPeer()] : [])];
-    const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
     return kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy.GVK, metadata, {
       spec: () => k8s.toJson_NetworkPolicySpec({
         podSelector: { matchLabels: { [LABEL.instance]: this.clusterName } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
-          { from: [policyPeer(members)], ports: tcp(PORT.postgres, PORT.patroni) },
-          { from: clients.map(policyPeer), ports: tcp(PORT.postgres) },
+          { from: [policyPeer(members)], ports: tcpPorts(PORT.postgres, PORT.patroni) },
+          { from: clients.map(policyPeer), ports: tcpPorts(PORT.postgres) },
         ],
         egress: [
-          { ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, ...tcp(53)] },
-          { to: [policyPeer(members)], ports: tcp(PORT.postgres, PORT.patroni) },
+          DNS_EGRESS,
+          { to: [policyPeer(members)], ports: tcpPorts(PORT.postgres, PORT.patroni) },
           // The Kubernetes API (DCS), S3 (archive) and the standby's source are outside the pod network.
-          ...(props.etcdHosts ? [] : [{ ports: tcp(443, 6443) }]),
-          ...(props.backup ? [{ ports: tcp(443) }] : []),
-          ...(props.standby ? [{ ports: tcp(props.standby.port ?? PORT.postgres) }] : []),
-          ...(props.etcdHosts ? [{ ports: tcp(...new Set(props.etcdHosts.map((h) => Number(h.split(':').pop()) || 2379))) }] : []),
+          ...(props.etcdHosts ? [] : [{ ports: tcpPorts(443, 6443) }]),
+          ...(props.backup ? [{ ports: tcpPorts(443) }] : []),
+          ...(props.standby ? [{ ports: tcpPorts(props.standby.port ?? PORT.postgres) }] : []),
+          ...(props.etcdHosts ? [{ ports: tcpPorts(...new Set(props.etcdHosts.map((h) => Number(h.split(':').pop()) || 2379))) }] : []),
         ],
       }),
     });

@@ -24,7 +24,7 @@ import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, Stateful
 import { isSizeLike, mebibytes, seconds, SizeLike } from '../core/units';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
-import { policyPeer } from './private/network-policy';
+import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
@@ -717,7 +717,6 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
 
   /** Ingress from the topology's own pods and the clients on `port`; egress to DNS, Redis and the Sentinels. */
   private policy(id: string, metadata: { name: string; labels: Record<string, string> }, port: number): ApiObject {
-    const tcp = (...ports: number[]) => ports.map((p) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(p) }));
     const topology = [
       NetworkPeer.pods(this.selector),
       NetworkPeer.pods(this.sentinelSelector),
@@ -729,13 +728,13 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         podSelector: { matchLabels: { [LABEL.instance]: metadata.name } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
-          { from: topology.map(policyPeer), ports: tcp(port) },
-          ...(this.clients.length > 0 ? [{ from: this.clients.map(policyPeer), ports: tcp(port) }] : []),
+          { from: topology.map(policyPeer), ports: tcpPorts(port) },
+          ...(this.clients.length > 0 ? [{ from: this.clients.map(policyPeer), ports: tcpPorts(port) }] : []),
         ],
         egress: [
-          { ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, ...tcp(53)] },
-          { to: [policyPeer(NetworkPeer.pods(this.selector))], ports: tcp(PORT.redis) },
-          { to: [policyPeer(NetworkPeer.pods(this.sentinelSelector))], ports: tcp(PORT.sentinel) },
+          DNS_EGRESS,
+          { to: [policyPeer(NetworkPeer.pods(this.selector))], ports: tcpPorts(PORT.redis) },
+          { to: [policyPeer(NetworkPeer.pods(this.sentinelSelector))], ports: tcpPorts(PORT.sentinel) },
         ],
       }),
     });

@@ -1,12 +1,14 @@
 import { k8s } from 'cdk8s-plus-27';
 import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../../core/network-peer';
 
+/** NetworkPolicy ports for TCP port numbers. */
+export function tcpPorts(...ports: number[]): k8s.NetworkPolicyPort[] {
+  return ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
+}
+
 /** Egress to DNS on any address: node-local caches and kube-dns alike. */
-const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
-  ports: [
-    { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-    { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
-  ],
+export const DNS_EGRESS: k8s.NetworkPolicyEgressRule = {
+  ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, ...tcpPorts(53)],
 };
 
 /** A NetworkPolicy peer from a {@link NetworkPeer}. */
