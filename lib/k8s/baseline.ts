@@ -1,18 +1,18 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DisruptionBudget, checkBudgetAllowsDrain } from '../core/disruption-budget';
 import { check } from '../core/errors';
-import { LABEL, recommendedLabels, selectorLabels } from '../core/labels';
-import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../core/network-peer';
-import { BASELINE_PLACEMENT, Placement } from '../core/placement';
-import { ResolvedService, ServiceSpec, resolveServiceSpec } from '../core/service-spec';
 import { kubeObject } from './private/kube-object';
 import { policyRules } from './private/network-policy';
 import { addSameRevisionAntiAffinity, antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor } from './private/placement';
 import { restrictedPodSecurityContext, serviceContainer, serviceVolumes } from './private/pod-template';
 import { exemptFromPolarisCheck } from './private/polaris';
 import { defaultPriorityClass } from './private/priority-class';
+import { DisruptionBudget, checkBudgetAllowsDrain } from '../core/service/disruption-budget';
+import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
+import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../core/service/network-peer';
+import { BASELINE_PLACEMENT, Placement } from '../core/service/placement';
+import { ResolvedService, ServiceSpec, resolveServiceSpec } from '../core/service/service-spec';
 
 /** Props of {@link Baseline}. */
 export interface BaselineProps {

@@ -7,21 +7,21 @@ import { argoCdApplicationSet, fluxSync, GitOpsTarget } from './private/gitops-o
 import { kubeObject } from './private/kube-object';
 import { sharedEndpointObjects } from './private/shared-endpoint-objects';
 import { TopologyApp } from './topology-app';
-import { AvailabilityMode } from '../core/availability-mode';
-import { applyServiceOverride, ClusterSpec, ResolvedCluster, resolveClusters } from '../core/cluster-spec';
-import {
-  CrossClusterLoadBalancing, crossClusterBalancerSpec, ResolvedLoadBalancing, resolveLoadBalancing,
-} from '../core/cross-cluster-balancer';
 import { check, HadrError } from '../core/errors';
-import { GitOps, ResolvedGitOps, resolveGitOps } from '../core/gitops';
-import { HaproxyConfigSpec, renderHaproxyConfig } from '../core/haproxy-config';
-import { recommendedLabels } from '../core/labels';
-import { NetworkPeer } from '../core/network-peer';
-import { checkName, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service-spec';
+import { GitOps, ResolvedGitOps, resolveGitOps } from '../core/gitops/gitops';
+import { recommendedLabels } from '../core/service/labels';
+import { NetworkPeer } from '../core/service/network-peer';
+import { checkName, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
+import { AvailabilityMode } from '../core/topology/availability-mode';
+import { applyServiceOverride, ClusterSpec, ResolvedCluster, resolveClusters } from '../core/topology/cluster-spec';
 import {
   isStatefulComponent, ISharedEndpointSource, ResolvedSharedEndpoint, resolveSharedEndpoints, SharedEndpointSpec,
-} from '../core/shared-endpoint';
-import { renderTopologySummary, summarizeMultiCluster, TopologySummary } from '../core/topology-summary';
+} from '../core/topology/shared-endpoint';
+import { renderTopologySummary, summarizeMultiCluster, TopologySummary } from '../core/topology/topology-summary';
+import {
+  CrossClusterLoadBalancing, crossClusterBalancerSpec, ResolvedLoadBalancing, resolveLoadBalancing,
+} from '../core/traffic/cross-cluster-balancer';
+import { HaproxyConfigSpec, renderHaproxyConfig } from '../core/traffic/haproxy-config';
 
 /** Props of {@link MultiCluster}. */
 export interface MultiClusterProps {

@@ -3,11 +3,11 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Baseline, BaselineProps, WorkloadShape } from './baseline';
 import { MULTI_REPLICA_DEFAULTS } from '../core/defaults';
-import { DisruptionBudget } from '../core/disruption-budget';
 import { check } from '../core/errors';
-import { MULTI_REPLICA_PLACEMENT, SchedulingRule } from '../core/placement';
-import { ResolvedService } from '../core/service-spec';
 import { kubeObject } from './private/kube-object';
+import { DisruptionBudget } from '../core/service/disruption-budget';
+import { MULTI_REPLICA_PLACEMENT, SchedulingRule } from '../core/service/placement';
+import { ResolvedService } from '../core/service/service-spec';
 
 /** Props of {@link MultiReplica}. */
 export interface MultiReplicaProps extends BaselineProps {

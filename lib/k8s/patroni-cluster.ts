@@ -4,20 +4,6 @@ import { Construct } from 'constructs';
 import { MultiReplica } from './multi-replica';
 import { PATRONI_CLUSTER_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
 import { check } from '../core/errors';
-import { FileSource } from '../core/file-source';
-import { HealthCheck } from '../core/health-check';
-import { LABEL, recommendedLabels, selectorLabels } from '../core/labels';
-import { NetworkPeer } from '../core/network-peer';
-import {
-  PATRONI_PASSWORD_ENV, PatroniConfigSpec, PgParameterValue, renderPatroniConfig, validatePatroniConfig,
-} from '../core/patroni-config';
-import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/patroni-timing';
-import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/pgbouncer-config';
-import { Placement, SchedulingRule } from '../core/placement';
-import { checkName, ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service-spec';
-import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/shared-endpoint';
-import { DurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '../core/units';
-import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/walg-backup';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
@@ -25,6 +11,20 @@ import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
+import {
+  PATRONI_PASSWORD_ENV, PatroniConfigSpec, PgParameterValue, renderPatroniConfig, validatePatroniConfig,
+} from '../core/postgres/patroni-config';
+import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
+import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
+import { FileSource } from '../core/service/file-source';
+import { HealthCheck } from '../core/service/health-check';
+import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
+import { NetworkPeer } from '../core/service/network-peer';
+import { Placement, SchedulingRule } from '../core/service/placement';
+import { checkName, ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
+import { DurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '../core/units';
+import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/postgres/walg-backup';
 
 /** Props of {@link PatroniCluster}. */
 export interface PatroniClusterProps {

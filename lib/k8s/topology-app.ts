@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, AppProps, Chart, ChartProps } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { check, describeValue } from '../core/errors';
-import { renderKustomization } from '../core/kustomization';
+import { renderKustomization } from '../core/gitops/kustomization';
 
 /** A folder of the output: its own cdk8s App (same output options) and who writes it. */
 interface OutputFolder {

@@ -11,11 +11,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { findBinary, freePorts, ProcessGroup, serversAvailable, tcpOpen, waitFor } from './support/processes';
-import { AvailabilityMode } from '../../lib/core/availability-mode';
-import { resolveClusters } from '../../lib/core/cluster-spec';
-import { CrossClusterBalancer, crossClusterBalancerSpec, resolveLoadBalancing } from '../../lib/core/cross-cluster-balancer';
-import { renderHaproxyConfig } from '../../lib/core/haproxy-config';
-import { resolveServiceSpec } from '../../lib/core/service-spec';
+import { resolveServiceSpec } from '../../lib/core/service/service-spec';
+import { AvailabilityMode } from '../../lib/core/topology/availability-mode';
+import { resolveClusters } from '../../lib/core/topology/cluster-spec';
+import { CrossClusterBalancer, crossClusterBalancerSpec, resolveLoadBalancing } from '../../lib/core/traffic/cross-cluster-balancer';
+import { renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
 
 const HOST = 'chat.acme.example';
 const COOKIE = 'CHAT_SITE';

@@ -15,10 +15,10 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
 import { freePorts, pidAlive, ProcessGroup, signalGroup, sleep, userIds, waitFor } from './support/processes';
-import { patroniListeners, renderHaproxyConfig } from '../../lib/core/haproxy-config';
-import { patroniEnvironment, PatroniConfigSpec, renderPatroniConfig } from '../../lib/core/patroni-config';
-import { estimateFailover, PatroniTiming, PatroniTimingProfile } from '../../lib/core/patroni-timing';
-import { renderPgbouncerIni } from '../../lib/core/pgbouncer-config';
+import { patroniEnvironment, PatroniConfigSpec, renderPatroniConfig } from '../../lib/core/postgres/patroni-config';
+import { estimateFailover, PatroniTiming, PatroniTimingProfile } from '../../lib/core/postgres/patroni-timing';
+import { renderPgbouncerIni } from '../../lib/core/postgres/pgbouncer-config';
+import { patroniListeners, renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
 import { seconds } from '../../lib/core/units';
 
 /** Binaries the drill starts (PostgreSQL's are found in its versioned bin directory). */

@@ -16,9 +16,9 @@ import { performance } from 'perf_hooks';
 import Redis from 'ioredis';
 import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
 import { findBinary, freePorts, ProcessGroup, sleep, waitFor } from './support/processes';
-import { RedisAddress, RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis-config';
-import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../../lib/core/redis-timing';
-import { renderSentinelAuthScript, renderSentinelConfig } from '../../lib/core/sentinel-config';
+import { RedisAddress, RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis/redis-config';
+import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../../lib/core/redis/redis-timing';
+import { renderSentinelAuthScript, renderSentinelConfig } from '../../lib/core/redis/sentinel-config';
 import { millis, seconds } from '../../lib/core/units';
 
 /** Binaries the drill starts. */

@@ -15,12 +15,12 @@ import Redis from 'ioredis';
 import { AckedWriter, LabServer, REDIS_DRILL_BINARIES, RedisLab } from './redis-drill';
 import { largestGapMs, roundSeconds } from './support/drill-results';
 import { findBinary, freePorts, ProcessGroup, serversAvailable, sleep, waitFor } from './support/processes';
-import { renderHaproxyConfig } from '../../lib/core/haproxy-config';
-import { renderRedisConfig } from '../../lib/core/redis-config';
-import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../../lib/core/redis-primary-proxy';
-import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../../lib/core/redis-probe-scripts';
-import { renderRedisStartScript } from '../../lib/core/redis-start-script';
-import { Durability, SentinelTiming } from '../../lib/core/redis-timing';
+import { renderRedisConfig } from '../../lib/core/redis/redis-config';
+import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../../lib/core/redis/redis-primary-proxy';
+import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../../lib/core/redis/redis-probe-scripts';
+import { renderRedisStartScript } from '../../lib/core/redis/redis-start-script';
+import { Durability, SentinelTiming } from '../../lib/core/redis/redis-timing';
+import { renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
 import { seconds } from '../../lib/core/units';
 
 const BINARIES = [...REDIS_DRILL_BINARIES, 'redis-cli', 'haproxy'];

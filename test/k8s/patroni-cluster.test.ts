@@ -1,7 +1,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { allowedEvictions, DisruptionBudget } from '../../lib';
-import { estimateFailover, PatroniTiming } from '../../lib/core/patroni-timing';
+import { estimateFailover, PatroniTiming } from '../../lib/core/postgres/patroni-timing';
 import { PatroniCluster, PatroniClusterProps } from '../../lib/k8s/patroni-cluster';
 import { findObject, synthValid } from '../support/schema';
 

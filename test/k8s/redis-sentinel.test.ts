@@ -1,8 +1,8 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { allowedEvictions, DisruptionBudget, MultiReplica, NetworkPeer } from '../../lib';
-import { renderHaproxyConfig } from '../../lib/core/haproxy-config';
-import { redisPrimaryProxyConfig } from '../../lib/core/redis-primary-proxy';
-import { Durability, SentinelTiming } from '../../lib/core/redis-timing';
+import { redisPrimaryProxyConfig } from '../../lib/core/redis/redis-primary-proxy';
+import { Durability, SentinelTiming } from '../../lib/core/redis/redis-timing';
+import { renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
 import { RedisSentinel, RedisSentinelProps } from '../../lib/k8s/redis-sentinel';
 import { findObject, synthValid } from '../support/schema';
 

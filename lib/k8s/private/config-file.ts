@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { kubeObject } from './kube-object';
 import { configChecksum } from './stateful-storage';
-import { FileMount, FileSource } from '../../core/file-source';
+import { FileMount, FileSource } from '../../core/service/file-source';
 
 /** A rendered config file in its own ConfigMap, ready to mount into a service's pods. */
 export interface ConfigFile {

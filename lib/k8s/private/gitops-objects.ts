@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ResolvedGitOps, clusterRepoPath } from '../../core/gitops';
+import { ResolvedGitOps, clusterRepoPath } from '../../core/gitops/gitops';
 
 /** Label the `clusters` generator selects Argo CD cluster registrations by. */
 export const TOPOLOGY_LABEL = 'hadr-constructs.io/topology';

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../../core/network-peer';
+import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../../core/service/network-peer';
 
 /** NetworkPolicy ports for TCP port numbers. */
 export function tcpPorts(...ports: number[]): k8s.NetworkPolicyPort[] {

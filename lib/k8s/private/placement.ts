@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
-import { Placement } from '../../core/placement';
+import { Placement } from '../../core/service/placement';
 
 /**
  * The label a Deployment puts on the pods of each revision. Comparing only pods of the same

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
-import { fileVolumeName, ResolvedHealthCheck, ResolvedProbeTiming, ResolvedService, writableVolumeName } from '../../core/service-spec';
+import { fileVolumeName, ResolvedHealthCheck, ResolvedProbeTiming, ResolvedService, writableVolumeName } from '../../core/service/service-spec';
 
 /**
  * The restricted Pod Security Standard for a container: non-root, no privilege escalation,

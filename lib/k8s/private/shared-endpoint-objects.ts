@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { kubeObject } from './kube-object';
-import { MANAGED_BY } from '../../core/labels';
-import { ResolvedSharedEndpoint } from '../../core/shared-endpoint';
+import { MANAGED_BY } from '../../core/service/labels';
+import { ResolvedSharedEndpoint } from '../../core/topology/shared-endpoint';
 
 /** The Kubernetes objects that give a shared endpoint its in-cluster name. */
 export interface SharedEndpointObjects {

@@ -1,0 +1,65 @@
+import { check } from '../errors';
+import { walgCommands } from './patroni-config';
+
+/** What the base-backup loop of a Patroni member does. */
+export interface WalgBackupLoopSpec {
+  /** Error path prefix. */
+  readonly path: string;
+  /** PostgreSQL data directory, as mounted in the backup container. */
+  readonly dataDir: string;
+  /** Patroni REST API port on localhost: only the member answering `GET /primary` backs up. */
+  readonly restApiPort: number;
+  /** Seconds between two full backups. */
+  readonly intervalSeconds: number;
+  /** Full backups kept; older ones and the WAL only they need are deleted. */
+  readonly retainFullBackups: number;
+}
+
+/**
+ * The shell loop run beside each Patroni member: once the interval has passed, if this member is
+ * the primary, push a full base backup with WAL-G and apply retention. A backup needs the data directory,
+ * which only the member's pod mounts, so it cannot be a separate CronJob; every member runs the
+ * loop and only the current primary acts, so it follows failovers without any scheduling.
+ *
+ * @see https://github.com/wal-g/wal-g/blob/master/docs/PostgreSQL.md#backup-push
+ */
+export function renderWalgBackupLoop(spec: WalgBackupLoopSpec): string {
+  check(Number.isInteger(spec.intervalSeconds) && spec.intervalSeconds >= 3600, {
+    path: spec.path, field: 'backup.fullBackupInterval', value: `${spec.intervalSeconds} seconds`,
+    problem: 'must be at least one hour: a full backup reads the whole database', fix: 'use e.g. Duration.hours(24); WAL archiving covers the time between',
+  });
+  check(Number.isInteger(spec.retainFullBackups) && spec.retainFullBackups >= 1, {
+    path: spec.path, field: 'backup.retainFullBackups', value: spec.retainFullBackups,
+    problem: 'must be a whole number of at least 1', fix: 'use e.g. 7',
+  });
+  const walg = walgCommands({ dataDir: spec.dataDir });
+  const beat = `touch ${BACKUP_HEARTBEAT_FILE}`;
+  return [
+    'set -u',
+    // Counting from the start: a restarted pod does not begin with a full backup, but a replica
+    // promoted long after the last backup takes one at once (a new timeline deserves a base).
+    'elapsed=0',
+    'while true; do',
+    `  ${beat}`,
+    `  sleep ${TICK_SECONDS}`,
+    `  elapsed=$((elapsed + ${TICK_SECONDS}))`,
+    `  if [ "$elapsed" -ge ${spec.intervalSeconds} ] && curl -fsS -o /dev/null http://127.0.0.1:${spec.restApiPort}/primary; then`,
+    '    elapsed=0',
+    `    ${walg.backupPush} &`,
+    '    backup=$!',
+    // The heartbeat goes on during a long backup, so the liveness probe does not kill it.
+    `    while kill -0 "$backup" 2>/dev/null; do ${beat}; sleep 30; done`,
+    `    if wait "$backup"; then ${walg.retain(spec.retainFullBackups)}; else echo "base backup failed" >&2; fi`,
+    '  fi',
+    'done',
+    '',
+  ].join('\n');
+}
+
+/** File the backup loop touches at least every minute; its age tells whether the loop is alive. */
+export const BACKUP_HEARTBEAT_FILE = '/tmp/backup-heartbeat';
+
+/** Command that succeeds while the backup loop's heartbeat is fresh (less than 5 minutes old). */
+export const BACKUP_LOOP_ALIVE = ['/bin/sh', '-c', `test -n "$(find ${BACKUP_HEARTBEAT_FILE} -mmin -5 2>/dev/null)"`];
+
+const TICK_SECONDS = 60;

@@ -1,0 +1,144 @@
+/**
+ * Input checks shared by the redis.conf and sentinel.conf renderers. Each throws a
+ * HadrError naming the construct path, the field, the bad value and the fix.
+ */
+import { isIP } from 'net';
+import { check, HadrError } from '../../errors';
+import { ConfArg, ConfDirective, isDirectiveName } from '../../private/conf-lines';
+import { millis } from '../../units';
+
+/** Shown instead of anything that may be a password. */
+export const REDACTED = '<redacted>';
+
+/** A DNS name as Kubernetes writes them for pods and Services (RFC 1123). */
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/** True when `host` is an IPv4 or IPv6 address rather than a DNS name. */
+export function isIpAddress(host: string): boolean {
+  return isIP(host) !== 0;
+}
+
+/** A TCP port, 1 to 65535. */
+export function checkPort(path: string, field: string, port: number): void {
+  check(Number.isInteger(port) && port >= 1 && port <= 65535, {
+    path, field, value: port, problem: 'must be a TCP port', fix: 'use a whole number from 1 to 65535',
+  });
+}
+
+/** An IP address or an RFC 1123 DNS name (what Kubernetes gives pods and Services). */
+export function checkHost(path: string, field: string, host: string): void {
+  check(typeof host === 'string' && (isIpAddress(host) || DNS_NAME.test(host)), {
+    path, field, value: host, problem: 'must be an IP address or a DNS name',
+    fix: 'use the pod or Service DNS name, e.g. redis-0.redis.default.svc.cluster.local',
+  });
+}
+
+/** An absolute path without control characters. */
+export function checkAbsolutePath(path: string, field: string, file: string): void {
+  check(typeof file === 'string' && file.startsWith('/') && !/[\u0000-\u001f\u007f]/.test(file), {
+    path, field, value: file, problem: 'must be an absolute path', fix: 'use a path that starts with / and has no control characters',
+  });
+}
+
+/** `bind` addresses: IPs, `*` (all IPv4) or `::*` (all IPv6), each optionally `-`-prefixed (skip if unavailable). */
+export function checkBind(path: string, field: string, bind: readonly string[]): void {
+  const valid = (entry: string) => {
+    const address = entry.startsWith('-') ? entry.slice(1) : entry;
+    return address === '*' || address === '::*' || isIpAddress(address);
+  };
+  check(Array.isArray(bind) && bind.length > 0 && bind.every(valid), {
+    path, field, value: bind, problem: 'must list addresses to listen on',
+    fix: 'use ["*", "-::*"] for every interface of a pod or ["127.0.0.1"] for loopback only',
+  });
+}
+
+/**
+ * Escape-hatch directives: well-formed, and never a password, which must only reach the
+ * servers from the Secret file at start.
+ */
+export function checkExtraDirectives(
+  path: string,
+  directives: readonly ConfDirective[],
+  carriesPassword: (directive: ConfDirective) => boolean,
+): void {
+  directives.forEach((directive, index) => {
+    const field = `extraDirectives[${index}]`;
+    const [name, ...args] = Array.isArray(directive) ? directive : [];
+    check(typeof name === 'string' && isDirectiveName(name) && args.every(isConfArg), {
+      path, field, value: directive, problem: 'must be a directive name followed by its arguments',
+      fix: "write it as ['maxmemory-policy', 'noeviction']",
+    });
+    if (carriesPassword(directive)) {
+      throw new HadrError({
+        path, field, value: `${name} ${REDACTED}`, problem: 'must not carry a password',
+        fix: 'mount the password from a Kubernetes Secret and set auth.passwordFile; the start script writes it',
+      });
+    }
+  });
+}
+
+function isConfArg(arg: unknown): arg is ConfArg {
+  return typeof arg === 'string' || (typeof arg === 'number' && Number.isSafeInteger(arg));
+}
+
+/** The numbers of a SentinelTiming, also when built by hand as a plain object. */
+export interface SentinelTimingValues {
+  readonly downAfterMs: number;
+  readonly failoverTimeoutMs: number;
+  readonly parallelSyncs: number;
+}
+
+/**
+ * Checks a timing (also a hand-built plain object): positive whole milliseconds, down-after no
+ * longer than failover-timeout, at least one parallel sync.
+ */
+export function checkSentinelTiming(timing: SentinelTimingValues, path: string, fieldPrefix: string): void {
+  const field = (name: string) => `${fieldPrefix}${name}`;
+  for (const [name, ms] of [['downAfter', timing.downAfterMs], ['failoverTimeout', timing.failoverTimeoutMs]] as const) {
+    check(Number.isInteger(ms) && ms >= 1, {
+      path, field: field(name), value: millis(ms), problem: 'must be a positive whole number of milliseconds', fix: 'use e.g. Duration.seconds(5)',
+    });
+  }
+  check(timing.downAfterMs <= timing.failoverTimeoutMs, {
+    path, field: field('downAfter'), value: millis(timing.downAfterMs),
+    problem: `must not be longer than ${field('failoverTimeout')}`,
+    fix: `use a downAfter of at most ${millis(timing.failoverTimeoutMs).toHumanString()} or a failoverTimeout of at least ${millis(timing.downAfterMs).toHumanString()}`,
+  });
+  check(Number.isInteger(timing.parallelSyncs) && timing.parallelSyncs >= 1, {
+    path, field: field('parallelSyncs'), value: timing.parallelSyncs, problem: 'must be a whole number of at least 1', fix: 'use 1',
+  });
+}
+
+/** The numbers of a RedisDurability, also when built by hand as a plain object. */
+export interface DurabilityValues {
+  readonly minReplicasToWrite: number;
+  readonly minReplicasMaxLagSeconds: number;
+  readonly waitReplicas: number;
+  readonly waitTimeoutMs: number;
+}
+
+/**
+ * Checks a durability (also a hand-built plain object): whole numbers, a lag of at least 1 s
+ * when replicas are required, and a WAIT timeout above 0 (0 would block forever).
+ */
+export function checkDurability(durability: DurabilityValues, path: string, fieldPrefix: string): void {
+  const field = (name: string) => `${fieldPrefix}${name}`;
+  const { minReplicasToWrite, minReplicasMaxLagSeconds, waitReplicas, waitTimeoutMs } = durability;
+  check(Number.isInteger(minReplicasToWrite) && minReplicasToWrite >= 0, {
+    path, field: field('minReplicasToWrite'), value: minReplicasToWrite, problem: 'must be a whole number, at least 0', fix: 'use Durability.minReplicas(1, ...)',
+  });
+  if (minReplicasToWrite > 0) {
+    check(Number.isInteger(minReplicasMaxLagSeconds) && minReplicasMaxLagSeconds >= 1, {
+      path, field: field('minReplicasMaxLagSeconds'), value: minReplicasMaxLagSeconds, problem: 'must be a whole number of seconds, at least 1', fix: 'use 2',
+    });
+  }
+  check(Number.isInteger(waitReplicas) && waitReplicas >= 0, {
+    path, field: field('waitReplicas'), value: waitReplicas, problem: 'must be a whole number, at least 0', fix: 'use Durability.waitForReplicas(1)',
+  });
+  if (waitReplicas > 0) {
+    check(Number.isInteger(waitTimeoutMs) && waitTimeoutMs >= 1, {
+      path, field: field(fieldPrefix ? 'waitTimeoutMs' : 'timeout'), value: millis(waitTimeoutMs),
+      problem: 'must be a positive whole number of milliseconds (WAIT 0 blocks forever)', fix: 'use e.g. Duration.seconds(1)',
+    });
+  }
+}

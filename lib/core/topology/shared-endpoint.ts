@@ -1,0 +1,271 @@
+import { isIP } from 'net';
+import { isDnsName } from './cluster-spec';
+import { check } from '../errors';
+import { EgressRule, NetworkPeer } from '../service/network-peer';
+import { checkName, checkPortNumber } from '../service/service-spec';
+
+/**
+ * What a stateful component is, for the summary, the runbook and the diagram, with the port
+ * it usually listens on.
+ */
+export class StatefulKind {
+  /** PostgreSQL (a Patroni cluster, a managed database). Port 5432. */
+  public static readonly POSTGRESQL = new StatefulKind('postgresql', { name: 'postgresql', port: 5432 });
+  /** Redis (with Sentinel, or a managed cache). Port 6379. */
+  public static readonly REDIS = new StatefulKind('redis', { name: 'redis', port: 6379 });
+  /** S3-compatible object storage (MinIO, Ceph RGW, a cloud bucket endpoint). Port 443. */
+  public static readonly OBJECT_STORAGE = new StatefulKind('object-storage', { name: 'https', port: 443 });
+  /** A message broker speaking AMQP, such as RabbitMQ. Port 5672. */
+  public static readonly MESSAGE_QUEUE = new StatefulKind('message-queue', { name: 'amqp', port: 5672 });
+  /** A vector database such as Qdrant. Port 6333 (HTTP API). */
+  public static readonly VECTOR_DATABASE = new StatefulKind('vector-database', { name: 'http', port: 6333 });
+
+  /**
+   * Any other stateful component; give its ports explicitly.
+   *
+   * @param name lowercase name, e.g. `search-index`
+   */
+  public static custom(name: string): StatefulKind {
+    return new StatefulKind(name);
+  }
+
+  private constructor(
+    /** Stable name, as written in summaries. */
+    public readonly name: string,
+    /** The port it usually listens on; undefined for a custom kind. */
+    public readonly defaultPort?: { readonly name: string; readonly port: number },
+  ) {}
+}
+
+/**
+ * A stateful service that lives outside the active clusters and is shared by all of them
+ * (database, cache, object storage, queue): every cluster reaches it by the same in-cluster
+ * name, so both clusters read and write the same data.
+ *
+ * A DNS `host` becomes an ExternalName Service (a CNAME); IP `addresses` become a Service
+ * without selector and an EndpointSlice listing them.
+ *
+ * @example
+ * const postgres: SharedEndpointSpec = { name: 'postgres', kind: StatefulKind.POSTGRESQL, host: 'pg.data.acme.internal' };
+ * const redis: SharedEndpointSpec = { name: 'redis', kind: StatefulKind.REDIS, addresses: ['10.30.0.21'] };
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#externalname
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
+ */
+export interface SharedEndpointSpec {
+  /**
+   * In-cluster Service name the services connect to, e.g. `postgres`: the same on every
+   * cluster. A DNS-1123 label starting with a letter.
+   */
+  readonly name: string;
+  /** What it is. */
+  readonly kind: StatefulKind;
+  /**
+   * DNS name (or a single IP address) the component answers on, outside the clusters. Give
+   * either `host` or `addresses`.
+   *
+   * @default - see `addresses`
+   */
+  readonly host?: string;
+  /**
+   * IP addresses of the component's members, all of one family (IPv4 or IPv6).
+   *
+   * @default - see `host`
+   */
+  readonly addresses?: readonly string[];
+  /**
+   * Shorthand for one TCP port. Give either `port` or `ports`.
+   *
+   * @default - the kind's usual port (5432, 6379, 443, 5672, 6333)
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
+   */
+  readonly port?: number;
+  /**
+   * The ports the component listens on.
+   *
+   * @default - see `port`
+   */
+  readonly ports?: readonly SharedEndpointPort[];
+  /**
+   * IP range the component lives in, for the services' egress NetworkPolicy. Needed to narrow
+   * egress for a DNS `host`: a NetworkPolicy cannot match a DNS name.
+   *
+   * @default - the `addresses` themselves; any address on the endpoint's ports for a DNS host
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+   */
+  readonly network?: string;
+  /**
+   * Services allowed to connect (egress NetworkPolicy rules are added to them); the others
+   * cannot reach it at all.
+   *
+   * @default - every service of the topology
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+   */
+  readonly usedBy?: readonly string[];
+}
+
+/** A port of a shared endpoint. */
+export interface SharedEndpointPort {
+  /** Port number. */
+  readonly port: number;
+  /**
+   * Port name (IANA service name), the same on the Service and the EndpointSlice.
+   *
+   * @default - `tcp-<port>`
+   */
+  readonly name?: string;
+}
+
+/**
+ * Anything that can be reached as a shared endpoint: typically a stateful construct (a
+ * PostgreSQL or Redis cluster) placed on a separate data cluster, which knows the address the
+ * active clusters reach it on.
+ */
+export interface ISharedEndpointSource {
+  /** The endpoint as the active clusters reach it. */
+  sharedEndpoint(): SharedEndpointSpec;
+}
+
+/**
+ * A construct that holds state. Placed inside an active cluster of a multi-cluster topology
+ * it would give each cluster its own copy of the data, so such placement is refused at synth.
+ */
+export interface IStatefulComponent {
+  /** What state it holds. */
+  readonly statefulKind: StatefulKind;
+}
+
+/** True for an object that declares it holds state ({@link IStatefulComponent}). */
+export function isStatefulComponent(value: unknown): value is IStatefulComponent {
+  return typeof value === 'object' && value !== null && (value as IStatefulComponent).statefulKind instanceof StatefulKind;
+}
+
+/** True for an object that can describe itself as a shared endpoint ({@link ISharedEndpointSource}). */
+export function isSharedEndpointSource(value: unknown): value is ISharedEndpointSource {
+  return typeof value === 'object' && value !== null && typeof (value as ISharedEndpointSource).sharedEndpoint === 'function';
+}
+
+/** A shared endpoint checked and with its defaults applied. */
+export interface ResolvedSharedEndpoint {
+  readonly name: string;
+  readonly kind: string;
+  /** A DNS name (ExternalName Service) or IP addresses of one family (Service + EndpointSlice). */
+  readonly target:
+  | { readonly type: 'dns'; readonly host: string }
+  | { readonly type: 'ips'; readonly family: 'IPv4' | 'IPv6'; readonly addresses: readonly string[] };
+  readonly ports: readonly Required<SharedEndpointPort>[];
+  /** Egress the clients need: to the addresses, the network, or anywhere on the ports. */
+  readonly egress: readonly EgressRule[];
+  readonly usedBy: readonly string[];
+}
+
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
+
+/**
+ * Checks the shared endpoints of a topology and applies their defaults. Throws a HadrError
+ * naming `path`, the field (`sharedEndpoints[0].host`...), the bad value and the fix.
+ *
+ * @param serviceNames the topology's services: endpoint names must not collide with them, and
+ *   `usedBy` must name them
+ */
+export function resolveSharedEndpoints(
+  path: string,
+  endpoints: readonly (SharedEndpointSpec | ISharedEndpointSource)[],
+  serviceNames: readonly string[],
+): ResolvedSharedEndpoint[] {
+  const seen = new Set<string>();
+  return endpoints.map((given, i) => {
+    const field = `sharedEndpoints[${i}]`;
+    const spec = isSharedEndpointSource(given) ? given.sharedEndpoint() : given;
+    checkName(path, `${field}.name`, spec.name);
+    check(!seen.has(spec.name) && !serviceNames.includes(spec.name), {
+      path, field: `${field}.name`, value: spec.name,
+      problem: seen.has(spec.name) ? 'is used by another shared endpoint' : 'is the name of a service of the topology',
+      fix: 'give every Service in the namespace its own name',
+    });
+    seen.add(spec.name);
+    check(spec.kind instanceof StatefulKind, {
+      path, field: `${field}.kind`, value: spec.kind,
+      problem: 'must be a StatefulKind', fix: 'use e.g. StatefulKind.POSTGRESQL, or StatefulKind.custom(name)',
+    });
+    const target = resolveTarget(path, field, spec);
+    const ports = resolvePorts(path, field, spec);
+    const usedBy = [...(spec.usedBy ?? serviceNames)];
+    usedBy.forEach((name, j) => check(serviceNames.includes(name), {
+      path, field: `${field}.usedBy[${j}]`, value: name,
+      problem: 'is not a service of the topology', fix: `use one of ${serviceNames.map((n) => JSON.stringify(n)).join(', ')}`,
+    }));
+    if (spec.network !== undefined) {
+      check(CIDR.test(spec.network), {
+        path, field: `${field}.network`, value: spec.network, problem: 'is not a CIDR range', fix: "use e.g. '10.30.0.0/24'",
+      });
+    }
+    const egressPorts = ports.map((p) => ({ port: p.port }));
+    const peers = spec.network !== undefined ? [NetworkPeer.cidr(spec.network)]
+      : target.type === 'ips' ? target.addresses.map((a) => NetworkPeer.cidr(`${a}/${target.family === 'IPv4' ? 32 : 128}`))
+        : [NetworkPeer.anywhere()];
+    return {
+      name: spec.name,
+      kind: spec.kind.name,
+      target,
+      ports,
+      egress: peers.map((to) => ({ to, ports: egressPorts })),
+      usedBy,
+    };
+  });
+}
+
+function resolveTarget(path: string, field: string, spec: SharedEndpointSpec): ResolvedSharedEndpoint['target'] {
+  check((spec.host === undefined) !== (spec.addresses === undefined), {
+    path, field: `${field}.host`, value: spec.host,
+    problem: spec.host === undefined ? 'or addresses is required' : 'cannot be given together with addresses',
+    fix: "give the DNS name in host (e.g. 'pg.data.example.com'), or the IP addresses in addresses",
+  });
+  if (spec.host !== undefined) {
+    check(isDnsName(spec.host) || isIP(spec.host) !== 0, {
+      path, field: `${field}.host`, value: spec.host,
+      problem: 'must be a DNS name or an IP address', fix: "use e.g. 'pg.data.example.com'",
+    });
+    if (isIP(spec.host) === 0) return { type: 'dns', host: spec.host };
+  }
+  const addresses = spec.addresses ?? [spec.host!];
+  check(addresses.length > 0, {
+    path, field: `${field}.addresses`, value: addresses, problem: 'must list at least one address', fix: "use e.g. ['10.30.0.21']",
+  });
+  addresses.forEach((address, j) => check(isIP(address) !== 0 && addresses.indexOf(address) === j, {
+    path, field: `${field}.addresses[${j}]`, value: address,
+    problem: 'must be an IP address listed once', fix: "use e.g. '10.30.0.21', or a DNS name in host",
+  }));
+  const family = isIP(addresses[0]) === 4 ? 'IPv4' : 'IPv6';
+  check(addresses.every((a) => (isIP(a) === 4) === (family === 'IPv4')), {
+    path, field: `${field}.addresses`, value: addresses,
+    problem: 'mixes IPv4 and IPv6: one EndpointSlice holds one address family', fix: 'list the addresses of one family',
+  });
+  return { type: 'ips', family, addresses: [...addresses] };
+}
+
+function resolvePorts(path: string, field: string, spec: SharedEndpointSpec): Required<SharedEndpointPort>[] {
+  check(spec.port === undefined || spec.ports === undefined, {
+    path, field: `${field}.port`, value: spec.port, problem: 'cannot be given together with ports', fix: 'list every port in ports',
+  });
+  const kindPort = spec.kind.defaultPort;
+  const ports: Required<SharedEndpointPort>[] = spec.ports !== undefined
+    ? spec.ports.map((p) => ({ port: p.port, name: p.name ?? `tcp-${p.port}` }))
+    : spec.port !== undefined
+      ? [{ port: spec.port, name: kindPort && kindPort.port === spec.port ? kindPort.name : `tcp-${spec.port}` }]
+      : kindPort ? [{ ...kindPort }] : [];
+  check(ports.length > 0, {
+    path, field: `${field}.ports`, value: spec.ports,
+    problem: `is required for a ${spec.kind.name} endpoint: it has no usual port`, fix: 'give e.g. port: 9200',
+  });
+  ports.forEach((p, j) => {
+    checkPortNumber(path, `${field}.ports[${j}].port`, p.port);
+    check(p.name.length <= 15 && PORT_NAME.test(p.name) && ports.findIndex((q) => q.name === p.name || q.port === p.port) === j, {
+      path, field: `${field}.ports[${j}].name`, value: p.name,
+      problem: 'must be a unique IANA service name for a unique port: at most 15 lowercase letters, digits and dashes',
+      fix: "use e.g. 'amqp' or 'tcp-5672'",
+    });
+  });
+  return ports;
+}
