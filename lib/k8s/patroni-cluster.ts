@@ -16,6 +16,7 @@ import {
 } from '../core/postgres/patroni-config';
 import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
 import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
+import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/postgres/walg-backup';
 import { FileSource } from '../core/service/file-source';
 import { HealthCheck } from '../core/service/health-check';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
@@ -24,7 +25,6 @@ import { Placement, SchedulingRule } from '../core/service/placement';
 import { checkName, ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
 import { DurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '../core/units';
-import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/postgres/walg-backup';
 
 /** Props of {@link PatroniCluster}. */
 export interface PatroniClusterProps {
