@@ -42,6 +42,8 @@ const project = new typescript.TypeScriptProject({
     '@kubernetes-models/flux-cd@^2.3.4',
     '@kubernetes-models/prometheus-operator@^4.4.4',
     '@kubernetes-models/keda@^0.4.2',
+    // Validates the topology summary against the JSON Schema the package ships.
+    'ajv@^8.17',
     // Clients for the drills' writers.
     'pg@^8.16',
     '@types/pg@^8.15',

@@ -172,24 +172,28 @@ describe('MultiCluster', () => {
       expect(spec.goTemplateOptions).toEqual(['missingkey=error']);
     });
 
-    it('summarizes clusters, replicas, services and endpoints', () => {
+    it('summarizes the site, its clusters and replicas, the services and the data with its reach', () => {
       const { summary } = multiCluster;
-      expect(summary.clusters.map((c) => [c.name, c.folder, c.availability, c.zones])).toEqual([
+      expect(summary).toMatchObject({ formatVersion: 2, topology: 'chat', mode: 'multi-cluster', namespace: 'chat' });
+      expect(summary.sites.map((s) => [s.name, s.role])).toEqual([['chat', 'active']]);
+      const clusters = summary.sites[0].clusters;
+      expect(clusters.map((c) => [c.name, c.folder, c.availability, c.zones])).toEqual([
         ['dc1-a', 'dc1-a', 'multi-replica', ['room-1', 'room-2']],
         ['dc1-b', 'dc1-b', 'multi-replica', ['room-3']],
       ]);
-      expect(summary.clusters.map((c) => c.replicas)).toEqual([
+      expect(clusters.map((c) => c.replicas)).toEqual([
         { web: 4, worker: { min: 2, max: 8 } },
         { web: 3, worker: { min: 3, max: 12 } },
       ]);
-      expect(summary.sharedEndpoints.map((e) => [e.inClusterName, e.host ?? e.addresses, e.ports, e.usedBy])).toEqual([
-        ['postgres.chat.svc', 'pg.data.acme.internal', [5432], ['web', 'worker']],
-        ['redis.chat.svc', ['10.30.0.21', '10.30.0.22'], [6379], ['worker']],
+      expect(summary.data.map((e) => [e.inClusterName, e.host ?? e.addresses, e.reach, e.ports, e.usedBy, e.usedOnSites])).toEqual([
+        ['postgres.chat.svc', 'pg.data.acme.internal', 'anywhere', [5432], ['web', 'worker'], ['chat']],
+        ['redis.chat.svc', ['10.30.0.21', '10.30.0.22'], 'anywhere', [6379], ['worker'], ['chat']],
       ]);
       expect(summary.gitOps).toEqual({
         tool: 'argo-cd', repoURL: REPO, branch: 'main',
         clusterPaths: { 'dc1-a': 'deploy/chat/dc1-a', 'dc1-b': 'deploy/chat/dc1-b' }, bootstrapFolders: ['gitops'],
       });
+      expect(summary.targets).toBeUndefined();
     });
 
     it('synthesizes the same objects twice', () => {
@@ -230,9 +234,12 @@ describe('MultiCluster', () => {
       expect(multiCluster.balancerConfig).toContain('cookie CHAT_SITE insert indirect nocache');
       expect(multiCluster.balancerConfig).toContain('server dc1-a ingress.dc1-a.acme.internal:80 check cookie dc1-a');
       expect(multiCluster.balancerConfig).toContain('server dc1-b 10.2.0.10:80 check cookie dc1-b');
-      expect(multiCluster.summary.loadBalancing).toEqual({
-        host: 'chat.acme.example', service: 'web', balancer: 'haproxy-http', stickyCookie: 'CHAT_SITE', configFile: 'balancer/haproxy.cfg',
-        backends: [{ cluster: 'dc1-a', address: 'ingress.dc1-a.acme.internal', port: 80 }, { cluster: 'dc1-b', address: '10.2.0.10', port: 80 }],
+      expect(multiCluster.summary.traffic).toEqual({
+        policy: 'balanced', host: 'chat.acme.example', service: 'web', balancer: 'haproxy-http', stickyCookie: 'CHAT_SITE', configFile: 'balancer/haproxy.cfg',
+        backends: [
+          { cluster: 'dc1-a', site: 'chat', address: 'ingress.dc1-a.acme.internal', port: 80, backup: false },
+          { cluster: 'dc1-b', site: 'chat', address: '10.2.0.10', port: 80, backup: false },
+        ],
       });
     });
   });

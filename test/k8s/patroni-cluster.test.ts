@@ -285,11 +285,13 @@ describe('PatroniCluster in a MultiCluster topology', () => {
     sharedEndpoints,
   });
 
-  it('is shared from a separate data chart, reached through its pooler', () => {
+  it('is refused from a separate data chart while it has only its cluster-local names', () => {
     const app = new TopologyApp({ outdir: path.join(outdir, 'shared') });
     const db = new PatroniCluster(new Chart(app, 'data', { namespace: 'data' }), 'orders', { storage: Size.gibibytes(10) });
-    const topology = new MultiCluster(app, 'shop', props([db]));
-    expect(findObject(synthValid(topology.cluster('dc1-a').chart), 'Service', 'orders').spec.externalName).toBe('orders-pooler.data.svc');
+    expect(() => new MultiCluster(app, 'shop', props([db]))).toThrow(
+      'shop: sharedEndpoints[0] resolves only inside the cluster of chart "data", and dc1-a is another cluster: it would not connect at runtime '
+      + '(got "orders-pooler.data.svc"); expose it, e.g. expose: { pooler: Exposure.loadBalancer({ host: \'<name>.<zone you manage>\' }) }, '
+      + 'or give the address other clusters reach it on');
   });
 
   it('is refused inside an active cluster, where each cluster would hold its own data', () => {

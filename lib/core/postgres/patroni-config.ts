@@ -4,11 +4,9 @@
  */
 import { stringify } from 'yaml';
 import { check, HadrError } from '../errors';
+import { PgParameterValue } from '../intents';
 import { PatroniTiming, PatroniTimingProfile, PATRONI_TIMING_FLOORS, patroniRaisesTiming, validatePatroniTiming } from './patroni-timing';
 import { DurationLike, isDurationLike, isSizeLike, SizeLike, toSecondsCeil } from '../units';
-
-/** A PostgreSQL parameter value as Patroni accepts it. */
-export type PgParameterValue = string | number | boolean;
 
 /**
  * Patroni's Kubernetes DCS: the leader key and cluster config live in Endpoints (or

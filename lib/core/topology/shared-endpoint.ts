@@ -1,5 +1,6 @@
 import { isIP } from 'net';
 import { isDnsName } from './cluster-spec';
+import { isClusterLocalName, Reach } from './reach';
 import { check } from '../errors';
 import { EgressRule, NetworkPeer } from '../service/network-peer';
 import { checkName, checkPortNumber } from '../service/service-spec';
@@ -102,6 +103,32 @@ export interface SharedEndpointSpec {
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
    */
   readonly usedBy?: readonly string[];
+
+  /**
+   * Where the address works. An address you give is taken to work from every cluster; a
+   * stateful construct sets it to its own cluster until it is exposed, so its cluster-local
+   * name is never handed to another cluster.
+   *
+   * @default Reach.ANYWHERE
+   */
+  readonly reach?: Reach;
+
+  /**
+   * The site that holds the component, for the summary, the runbook and the checks on
+   * single-writer data.
+   *
+   * @default - not recorded
+   */
+  readonly site?: string;
+
+  /**
+   * Single-writer data (PostgreSQL, Redis) that services on two or more active sites write
+   * through this one endpoint, knowingly: every write from the other sites crosses the
+   * inter-site link. Without it, two active sites on single-writer data are refused.
+   *
+   * @default false
+   */
+  readonly sharedAcrossSites?: boolean;
 }
 
 /** A port of a shared endpoint. */
@@ -122,8 +149,13 @@ export interface SharedEndpointPort {
  * active clusters reach it on.
  */
 export interface ISharedEndpointSource {
-  /** The endpoint as the active clusters reach it. */
+  /** The endpoint as the active clusters reach it, with the reach of its address. */
   sharedEndpoint(): SharedEndpointSpec;
+  /**
+   * Admits `peer` (the consumer clusters' egress CIDRs) to the component's NetworkPolicy on the
+   * ports it shares. A component in another cluster without it cannot be shared.
+   */
+  allowFrom?(peer: NetworkPeer): unknown;
 }
 
 /**
@@ -157,6 +189,13 @@ export interface ResolvedSharedEndpoint {
   /** Egress the clients need: to the addresses, the network, or anywhere on the ports. */
   readonly egress: readonly EgressRule[];
   readonly usedBy: readonly string[];
+  readonly reach: Reach;
+  readonly site?: string;
+  readonly sharedAcrossSites: boolean;
+  /** The construct that described itself; undefined for an address given as data. */
+  readonly source?: ISharedEndpointSource;
+  /** Where it was declared, as the user wrote it (`sharedEndpoints[0]`), for errors. */
+  readonly field: string;
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -168,16 +207,19 @@ const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
  *
  * @param serviceNames the topology's services: endpoint names must not collide with them, and
  *   `usedBy` must name them
+ * @param listField the field holding the list, as the user wrote it (`sites[1].sharedEndpoints`)
  */
 export function resolveSharedEndpoints(
   path: string,
   endpoints: readonly (SharedEndpointSpec | ISharedEndpointSource)[],
   serviceNames: readonly string[],
+  listField = 'sharedEndpoints',
 ): ResolvedSharedEndpoint[] {
   const seen = new Set<string>();
   return endpoints.map((given, i) => {
-    const field = `sharedEndpoints[${i}]`;
-    const spec = isSharedEndpointSource(given) ? given.sharedEndpoint() : given;
+    const field = `${listField}[${i}]`;
+    const source = isSharedEndpointSource(given) ? given : undefined;
+    const spec = source ? source.sharedEndpoint() : given as SharedEndpointSpec;
     checkName(path, `${field}.name`, spec.name);
     check(!seen.has(spec.name) && !serviceNames.includes(spec.name), {
       path, field: `${field}.name`, value: spec.name,
@@ -190,6 +232,18 @@ export function resolveSharedEndpoints(
       problem: 'must be a StatefulKind', fix: 'use e.g. StatefulKind.POSTGRESQL, or StatefulKind.custom(name)',
     });
     const target = resolveTarget(path, field, spec);
+    const reach = spec.reach ?? Reach.ANYWHERE;
+    check(reach instanceof Reach, {
+      path, field: `${field}.reach`, value: reach, problem: 'must be a Reach', fix: 'use Reach.ANYWHERE, or drop it',
+    });
+    check(reach.scope === 'cluster' || target.type === 'ips' || !isClusterLocalName(target.host), {
+      path, field: `${field}.host`, value: target.type === 'dns' ? target.host : undefined,
+      problem: 'is a name only one cluster\'s DNS resolves, and a shared endpoint is reached from other clusters',
+      fix: 'give a DNS name in a zone you manage or IP addresses, or expose the component with Exposure.loadBalancer({ host })',
+    });
+    check(spec.sharedAcrossSites === undefined || typeof spec.sharedAcrossSites === 'boolean', {
+      path, field: `${field}.sharedAcrossSites`, value: spec.sharedAcrossSites, problem: 'must be true or false', fix: 'use true, or drop it',
+    });
     const ports = resolvePorts(path, field, spec);
     const usedBy = [...(spec.usedBy ?? serviceNames)];
     usedBy.forEach((name, j) => check(serviceNames.includes(name), {
@@ -212,6 +266,11 @@ export function resolveSharedEndpoints(
       ports,
       egress: peers.map((to) => ({ to, ports: egressPorts })),
       usedBy,
+      reach,
+      site: spec.site,
+      sharedAcrossSites: spec.sharedAcrossSites ?? false,
+      source,
+      field,
     };
   });
 }

@@ -179,8 +179,11 @@ export interface ResolvedLoadBalancing {
   readonly ingressClassName: string;
   readonly ingressControllerNamespace: string;
   readonly tlsSecretName: string;
-  /** Every cluster with its ingress, in declaration order. */
-  readonly clusters: readonly { readonly name: string; readonly ingress: ResolvedClusterIngress }[];
+  /**
+   * Every cluster with its ingress, in declaration order; a `backup` cluster (of a standby
+   * site) takes traffic only when every other one is down.
+   */
+  readonly clusters: readonly { readonly name: string; readonly ingress: ResolvedClusterIngress; readonly backup?: boolean }[];
 }
 
 const COOKIE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -319,6 +322,7 @@ export function crossClusterBalancerSpec(path: string, balancing: ResolvedLoadBa
       // Through TLS the check cannot speak HTTP: it goes to the ingress's plain HTTP port.
       checkPort: passthrough ? cluster.ingress.httpPort : undefined,
       cookie: balancing.stickySessions ? cluster.name : undefined,
+      backup: cluster.backup || undefined,
     })),
   };
   return {
