@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Workload, WorkloadProps, WorkloadShape } from './workload';
-import { DisruptionBudget } from '../core/service/disruption-budget';
 import { check } from '../core/errors';
+import { DisruptionBudget } from '../core/service/disruption-budget';
 import { BASELINE_PLACEMENT } from '../core/service/placement';
 import { ResolvedService } from '../core/service/service-spec';
 

@@ -167,6 +167,30 @@ export interface IStatefulComponent {
   readonly statefulKind: StatefulKind;
 }
 
+/** What {@link shareEndpoint} may narrow about a construct's endpoint. */
+export interface ShareOptions {
+  /**
+   * Services allowed to connect; the others get no egress rule to it.
+   *
+   * @default - every service of the topology
+   */
+  readonly usedBy?: readonly string[];
+}
+
+/**
+ * A stateful construct's endpoint used by some services only, still admitting the consumer
+ * clusters on the construct's own NetworkPolicy.
+ *
+ * @example
+ * sharedEndpoints: [shareEndpoint(redis, { usedBy: ['api'] })]
+ */
+export function shareEndpoint(source: ISharedEndpointSource, options: ShareOptions): ISharedEndpointSource {
+  return {
+    sharedEndpoint: () => ({ ...source.sharedEndpoint(), usedBy: options.usedBy }),
+    allowFrom: source.allowFrom && ((peer: NetworkPeer) => source.allowFrom!(peer)),
+  };
+}
+
 /** True for an object that declares it holds state ({@link IStatefulComponent}). */
 export function isStatefulComponent(value: unknown): value is IStatefulComponent {
   return typeof value === 'object' && value !== null && (value as IStatefulComponent).statefulKind instanceof StatefulKind;

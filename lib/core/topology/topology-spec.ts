@@ -380,7 +380,9 @@ function checkStandbyDependencies(
   });
 }
 
-function resolveTraffic(path: string, traffic: TrafficPolicy, services: readonly ResolvedService[], sites: readonly ResolvedSite[]): ResolvedTrafficPolicy {
+function resolveTraffic(
+  path: string, traffic: TrafficPolicy, services: readonly ResolvedService[], sites: readonly ResolvedSite[],
+): ResolvedTrafficPolicy {
   check(traffic instanceof TrafficPolicy, {
     path, field: 'traffic', value: traffic, problem: 'must be a TrafficPolicy', fix: 'use TrafficPolicy.balanced({...}) or TrafficPolicy.failover({...})',
   });

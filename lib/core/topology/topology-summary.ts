@@ -2,8 +2,8 @@ import { AvailabilityMode } from './availability-mode';
 import { ResolvedSharedEndpoint } from './shared-endpoint';
 import { isStandbyOn, ResolvedTopology, TopologyCluster } from './topology-spec';
 import { MULTI_REPLICA_DEFAULTS } from '../defaults';
-import { clusterRepoPath } from '../gitops/gitops';
 import SCHEMA from './topology-summary.schema.json';
+import { clusterRepoPath } from '../gitops/gitops';
 
 /**
  * A short, stable description of a synthesized topology, written beside the manifests

@@ -11,7 +11,7 @@ import {
 } from '../../../lib/core/topology/topology-summary';
 import { TrafficPolicy } from '../../../lib/core/traffic/traffic-policy';
 
-const validate = new Ajv2020({ allErrors: true, strict: true }).compile(TOPOLOGY_SUMMARY_SCHEMA);
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(TOPOLOGY_SUMMARY_SCHEMA);
 /** The summary as a reader gets it: through JSON, so undefined fields are gone. */
 const asRead = (summary: TopologySummary) => JSON.parse(renderTopologySummary(summary));
 
@@ -20,7 +20,7 @@ const twoSites: TopologySpec = {
   services: [
     { name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 8080, healthPath: '/health', dependsOn: ['search'] },
     { name: 'search', image: 'ghcr.io/acme/search:1.0.0', port: 9200 },
-    { name: 'scheduler', image: 'ghcr.io/acme/scheduler:1.0.0' },
+    { name: 'scheduler', image: 'ghcr.io/acme/scheduler:1.0.0', ports: [{ name: 'metrics', port: 9100 }], healthPath: '/ready' },
   ],
   sites: [
     {
@@ -109,7 +109,7 @@ describe('summarizeTopology', () => {
 
   it('a one-site summary without traffic, GitOps or targets is valid too', () => {
     const small = summarizeTopology(resolveTopology('shop', {
-      name: 'shop', services: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }],
+      name: 'shop', services: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 8080 }],
       sites: [{ name: 'dc1', role: SiteRole.ACTIVE, clusters: [{ name: 'dc1-a' }] }],
     }), { mode: 'multi-cluster' });
     expect(small.sites[0].clusters[0].folder).toBe('dc1-a');
@@ -118,7 +118,7 @@ describe('summarizeTopology', () => {
 
   it('records a cluster-local address with the cluster it works in', () => {
     const local = resolveTopology('shop', {
-      name: 'shop', services: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }],
+      name: 'shop', services: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 8080 }],
       sites: [{ name: 'dc1', role: SiteRole.ACTIVE, clusters: [{ name: 'dc1-a' }] }],
       sharedEndpoints: [{ name: 'pg', kind: StatefulKind.POSTGRESQL, host: 'pg.data.svc', reach: Reach.cluster('dc1-a') }],
     });
