@@ -94,6 +94,19 @@ export interface DataSummary {
   readonly usedOnSites: readonly string[];
   /** Single-writer data knowingly written from several active sites. */
   readonly sharedAcrossSites: boolean;
+  /** Where this copy replicates from, for a standby copy on another site; absent for the writable one. */
+  readonly replication?: DataReplicationSummary;
+}
+
+/** How a standby copy of data follows the writable one. */
+export interface DataReplicationSummary {
+  /** The site and address it replicates from. */
+  readonly fromSite: string;
+  readonly fromHost: string;
+  /** `asynchronous` (the standby may lag) or `synchronous` (a commit waits for it). */
+  readonly mode: 'asynchronous' | 'synchronous';
+  /** Longest lag the design accepts, the copy's share of the RPO; absent when unbounded. */
+  readonly maxLagSeconds?: number;
 }
 
 /** The traffic policy in a {@link TopologySummary}. */
