@@ -1,6 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import * as YAML from 'yaml';
 import { MultiReplica } from './multi-replica';
 import { PATRONI_CLUSTER_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
 import { check, HadrError } from '../core/errors';
@@ -14,7 +15,7 @@ import { containerResources, probe, restrictedContainerSecurityContext, restrict
 import { defaultPriorityClass } from './private/priority-class';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import {
-  PATRONI_PASSWORD_ENV, PatroniConfigSpec, renderPatroniConfig, validatePatroniConfig,
+  checkArchiveLocation, PATRONI_PASSWORD_ENV, PatroniConfigSpec, renderPatroniConfig, validatePatroniConfig, WalGArchiveLocation,
 } from '../core/postgres/patroni-config';
 import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
 import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
@@ -87,6 +88,16 @@ export interface PatroniClusterProps extends PostgresSpec {
    * @see https://patroni.readthedocs.io/en/latest/kubernetes.html
    */
   readonly etcdHosts?: readonly string[];
+
+  /**
+   * Permanent physical replication slots on the primary, one per standby site replicating from
+   * this cluster, so it keeps their WAL while the sites are cut off. Watch the disk: a slot no
+   * standby consumes holds WAL until it is dropped.
+   *
+   * @default - none
+   * @see https://patroni.readthedocs.io/en/latest/dynamic_configuration.html#permanent-replication-slots
+   */
+  readonly permanentSlots?: readonly string[];
 
   /**
    * Run as a standby of another site's cluster: replicate from it (its primary or a cascading
@@ -177,6 +188,20 @@ export interface PatroniReplicationSource {
    * @default Reach.ANYWHERE, or the source's own cluster for a cluster-local name
    */
   readonly reach?: Reach;
+  /**
+   * Permanent replication slot kept for this standby on the source's primary
+   * (`permanentSlots` there), so the source keeps the WAL it still needs while the sites are cut off.
+   *
+   * @default - no slot: the standby catches up from the archive after a long cut
+   * @see https://patroni.readthedocs.io/en/latest/standby_cluster.html
+   */
+  readonly slotName?: string;
+  /**
+   * The source's WAL archive, read when streaming falls behind what the source still holds.
+   *
+   * @default - the standby's own archive
+   */
+  readonly archive?: WalGArchiveLocation;
 }
 
 /** WAL-G archive and base backups. */
@@ -435,7 +460,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         selector: { matchLabels: { ...this.selector } },
         template: {
-          metadata: { labels, annotations: { 'hadr-constructs.io/patroni-config-sha': configChecksum({ 'patroni.yml': this.patroniConfig }) } },
+          metadata: { labels, annotations: { 'hadr-constructs.io/patroni-config-sha': runtimeChecksum(this.patroniConfig) } },
           spec: {
             serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
@@ -595,7 +620,10 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         parameters: { unix_socket_directories: MOUNT.socket },
       },
       walArchive: backup && { archiveTimeout: backup.archiveTimeout },
-      standbyCluster: props.standby && { host: props.standby.host, port: props.standby.port },
+      standbyCluster: props.standby && {
+        host: props.standby.host, port: props.standby.port, primarySlotName: props.standby.slotName, sourceArchive: props.standby.archive,
+      },
+      permanentSlots: props.permanentSlots,
     };
   }
 
@@ -801,12 +829,23 @@ function checkStandbySource(path: string, source: PatroniReplicationSource, clus
     problem: `resolves only inside ${reach?.cluster ?? 'another cluster'}, so this standby cannot connect to it`,
     fix: "expose the source's primary (expose: { primary: Exposure.loadBalancer({ host: 'db.dc1.example.com' }) }) and use its replicationSource(), or give a host this site can reach",
   });
+  if (source.archive !== undefined) checkArchiveLocation(path, 'standby.archive', source.archive);
 }
 
 /** Metadata of a Service, with the exposure's annotations when it is exposed through a load balancer. */
 function exposedMetadata(metadata: { name: string; labels: Record<string, string> }, exposure: ResolvedExposure | undefined) {
   return exposure?.type === 'load-balancer' && Object.keys(exposure.annotations).length > 0
     ? { ...metadata, annotations: { ...exposure.annotations } } : metadata;
+}
+
+/**
+ * Checksum of what a running member reads from patroni.yml. The bootstrap section is read only
+ * when the cluster is first created (later changes go through \`patronictl edit-config\`), so a
+ * change there, such as a DR flip of \`standby_cluster\`, must not roll the members.
+ */
+function runtimeChecksum(patroniYml: string): string {
+  const { bootstrap: _bootstrap, ...runtime } = YAML.parse(patroniYml);
+  return configChecksum({ 'patroni.yml': YAML.stringify(runtime) });
 }
 
 function checkMembers(path: string, members: number, reason: string | undefined): void {
