@@ -1,5 +1,6 @@
+import { isIP } from 'net';
 import { AvailabilityMode } from './availability-mode';
-import { ResolvedCluster, resolveClusters } from './cluster-spec';
+import { isDnsName, ResolvedCluster, resolveClusters } from './cluster-spec';
 import {
   ISharedEndpointSource, ResolvedSharedEndpoint, resolveSharedEndpoints, SharedEndpointSpec, StatefulKind,
 } from './shared-endpoint';
@@ -10,7 +11,7 @@ import { Targets } from '../intents';
 import { checkName, ResolvedService, resolveServiceSpec, ServiceSpec } from '../service/service-spec';
 import { ResolvedLoadBalancing, resolveLoadBalancing } from '../traffic/cross-cluster-balancer';
 import { TrafficPolicy } from '../traffic/traffic-policy';
-import { isDurationLike } from '../units';
+import { DurationLike, isDurationLike } from '../units';
 
 /** A service of a topology: a {@link ServiceSpec} and how it relates to the others. */
 export interface TopologyServiceSpec extends ServiceSpec {
@@ -97,8 +98,26 @@ export interface ResolvedSite {
 
 /** How traffic reaches the clusters, checked. */
 export interface ResolvedTrafficPolicy {
-  readonly kind: 'balanced' | 'failover';
+  readonly kind: TrafficPolicy['kind'];
+  /** The service and host every cluster's Ingress answers; the balancer's backends for `balanced` and `failover`. */
   readonly loadBalancing: ResolvedLoadBalancing;
+  /** DNS failover (`k8gb`, `route53`), in seconds. */
+  readonly dns?: ResolvedDnsFailover;
+  /** A switch made by hand (`manual`), in seconds. */
+  readonly manual?: { readonly what: string; readonly switchSeconds: number; readonly cacheSeconds: number };
+}
+
+/** DNS failover, checked, in seconds. */
+export interface ResolvedDnsFailover {
+  readonly provider: 'k8gb' | 'route53';
+  readonly ttlSeconds: number;
+  /** k8gb's reconcile interval. */
+  readonly reconcileSeconds?: number;
+  /** Route 53 health-check interval and failures before failing over. */
+  readonly healthCheckIntervalSeconds?: number;
+  readonly failureThreshold?: number;
+  /** Route 53: each site's address and health check. */
+  readonly sites?: Readonly<Record<string, { readonly address: string; readonly healthCheckId: string }>>;
 }
 
 /** Recovery targets in seconds. */
@@ -261,7 +280,7 @@ export function resolveTopology(path: string, spec: TopologySpec, context: Topol
     sites,
     clusters,
     sharedEndpoints,
-    traffic: spec.traffic === undefined ? undefined : resolveTraffic(path, spec.traffic, services, sites),
+    traffic: spec.traffic === undefined ? undefined : resolveTraffic(path, spec.traffic, services, sites, sitesField),
     gitOps: spec.gitOps === undefined ? undefined : resolveGitOps(path, spec.gitOps),
     targets: resolveTargets(path, spec.targets),
   };
@@ -381,25 +400,96 @@ function checkStandbyDependencies(
 }
 
 function resolveTraffic(
-  path: string, traffic: TrafficPolicy, services: readonly ResolvedService[], sites: readonly ResolvedSite[],
+  path: string, traffic: TrafficPolicy, services: readonly ResolvedService[], sites: readonly ResolvedSite[], sitesField: string,
 ): ResolvedTrafficPolicy {
   check(traffic instanceof TrafficPolicy, {
     path, field: 'traffic', value: traffic, problem: 'must be a TrafficPolicy', fix: 'use TrafficPolicy.balanced({...}) or TrafficPolicy.failover({...})',
   });
-  const serving = sites.filter((site) => traffic.kind === 'failover' || site.role === SiteRole.ACTIVE);
   check(traffic.kind === 'balanced' || sites.some((site) => site.role === SiteRole.STANDBY), {
     path, field: 'traffic', value: traffic.kind,
     problem: 'fails over to a standby site, and the topology has none', fix: 'use TrafficPolicy.balanced({...}), or add a SiteRole.STANDBY site',
   });
+  // Active-active balances over the active sites; every other policy can send traffic to any site.
+  const serving = sites.filter((site) => traffic.kind !== 'balanced' || site.role === SiteRole.ACTIVE);
   const clusters = serving.flatMap((site) => site.clusters);
-  const loadBalancing = resolveLoadBalancing(path, traffic.loadBalancing, services, clusters);
+  const all = sites.flatMap((site) => site.clusters);
+  const loadBalancing = resolveLoadBalancing(path, traffic.loadBalancing, services, clusters, {
+    clusterField: (i) => fieldOfCluster(all, all.indexOf(clusters[i]), sitesField),
+    ingressAddressRequired: traffic.kind === 'balanced' || traffic.kind === 'failover',
+  });
+  const options = traffic.loadBalancing;
   return {
     kind: traffic.kind,
     loadBalancing: {
       ...loadBalancing,
       clusters: loadBalancing.clusters.map((c) => ({ ...c, backup: clusters.find((k) => k.name === c.name)!.role === SiteRole.STANDBY })),
     },
+    dns: traffic.kind === 'k8gb' ? {
+      provider: 'k8gb',
+      ttlSeconds: wholeSeconds(path, 'traffic.ttl', options.ttl, 30, 1),
+      reconcileSeconds: wholeSeconds(path, 'traffic.reconcileInterval', options.reconcileInterval, 30, 1),
+    } : traffic.kind === 'route53' ? resolveRoute53(path, options, sites) : undefined,
+    manual: traffic.kind === 'manual' ? {
+      what: nonEmpty(path, 'traffic.what', options.what),
+      switchSeconds: wholeSeconds(path, 'traffic.switchTime', options.switchTime, undefined, 1),
+      cacheSeconds: wholeSeconds(path, 'traffic.cacheTime', options.cacheTime, 0, 0),
+    } : undefined,
   };
+}
+
+function resolveRoute53(path: string, options: TrafficPolicy['loadBalancing'], sites: readonly ResolvedSite[]): ResolvedDnsFailover {
+  check(sites.length === 2, {
+    path, field: 'traffic', value: sites.map((s) => s.name),
+    problem: 'is Route 53 failover routing, which holds one PRIMARY and one SECONDARY record: it serves two sites', fix: 'use TrafficPolicy.k8gb({...}) or TrafficPolicy.failover({...}) for more sites',
+  });
+  const given = options.sites ?? {};
+  const names = sites.map((s) => s.name);
+  check(typeof given === 'object' && Object.keys(given).sort().join() === [...names].sort().join(), {
+    path, field: 'traffic.sites', value: Object.keys(given ?? {}),
+    problem: 'must give the address and health check of every site, and only those', fix: `give ${names.map((n) => JSON.stringify(n)).join(' and ')}`,
+  });
+  for (const [site, record] of Object.entries(given)) {
+    check(typeof record?.address === 'string' && (isDnsName(record.address) || isIP(record.address) !== 0), {
+      path, field: `traffic.sites.${site}.address`, value: record?.address,
+      problem: "must be the DNS name or IP address of the site's load balancer", fix: `use e.g. 'ingress.${site}.example.com'`,
+    });
+    check(typeof record.healthCheckId === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(record.healthCheckId), {
+      path, field: `traffic.sites.${site}.healthCheckId`, value: record.healthCheckId,
+      problem: 'must be the ID of a Route 53 health check', fix: "use e.g. 'abcdef12-3456-7890-abcd-ef1234567890' (aws route53 list-health-checks)",
+    });
+  }
+  const interval = wholeSeconds(path, 'traffic.healthCheckInterval', options.healthCheckInterval, 30, 10);
+  check(interval === 10 || interval === 30, {
+    path, field: 'traffic.healthCheckInterval', value: options.healthCheckInterval,
+    problem: 'must be 10 or 30 seconds, the intervals Route 53 offers', fix: 'use Duration.seconds(10) or Duration.seconds(30)',
+  });
+  const failureThreshold = options.failureThreshold ?? 3;
+  check(Number.isInteger(failureThreshold) && failureThreshold >= 1 && failureThreshold <= 10, {
+    path, field: 'traffic.failureThreshold', value: failureThreshold, problem: 'must be a whole number from 1 to 10', fix: 'use 3',
+  });
+  return {
+    provider: 'route53',
+    ttlSeconds: wholeSeconds(path, 'traffic.ttl', options.ttl, 60, 0),
+    healthCheckIntervalSeconds: interval,
+    failureThreshold,
+    sites: Object.fromEntries(Object.entries(given).map(([site, r]) => [site, { address: r.address, healthCheckId: r.healthCheckId }])),
+  };
+}
+
+function wholeSeconds(path: string, field: string, value: DurationLike | undefined, fallback: number | undefined, minimum: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  const ms = isDurationLike(value) ? value.toMilliseconds() : NaN;
+  check(isDurationLike(value) && ms % 1000 === 0 && ms / 1000 >= minimum && ms < 2 ** 31, {
+    path, field, value, problem: `must be a whole number of seconds, at least ${minimum}`, fix: 'use e.g. Duration.seconds(30)',
+  });
+  return value.toMilliseconds() / 1000;
+}
+
+function nonEmpty(path: string, field: string, value: string | undefined): string {
+  check(typeof value === 'string' && value.trim().length > 0 && !/[\r\n]/.test(value), {
+    path, field, value, problem: 'must say what is switched, on one line', fix: "use e.g. 'the DNS record chat.acme.example'",
+  });
+  return value;
 }
 
 function resolveTargets(path: string, targets: Targets | undefined): ResolvedTargets {

@@ -111,21 +111,33 @@ export interface DataReplicationSummary {
 
 /** The traffic policy in a {@link TopologySummary}. */
 export interface TrafficSummary {
-  /** `balanced` (every active cluster serves) or `failover` (standby sites are backups). */
-  readonly policy: 'balanced' | 'failover';
+  /**
+   * `balanced` (every active cluster serves behind a balancer), `failover` (the balancer's
+   * backups are the standby sites), `k8gb` or `route53` (DNS failover), `manual` (a switch by hand).
+   */
+  readonly policy: 'balanced' | 'failover' | 'k8gb' | 'route53' | 'manual';
   /** Public host name clients use. */
   readonly host: string;
   /** The service behind it. */
   readonly service: string;
-  readonly balancer: string;
+  /** The balancer, for `balanced` and `failover`. */
+  readonly balancer?: string;
   /** Cookie that pins a client to a cluster; absent without sticky sessions. */
   readonly stickyCookie?: string;
   /** The balancer's configuration file, relative to the app's output folder. */
-  readonly configFile: string;
-  /** One backend per cluster ingress; backups serve only when every other is down. */
-  readonly backends: readonly {
+  readonly configFile?: string;
+  /** One backend per cluster ingress, for a balancer; backups serve only when every other is down. */
+  readonly backends?: readonly {
     readonly cluster: string; readonly site: string; readonly address: string; readonly port: number; readonly backup: boolean;
   }[];
+  /** DNS failover: the provider, the TTL clients cache answers for, and each site's address (Route 53). */
+  readonly dns?: {
+    readonly provider: 'k8gb' | 'route53';
+    readonly ttlSeconds: number;
+    readonly siteAddresses?: Readonly<Record<string, string>>;
+  };
+  /** A switch by hand: what is switched. */
+  readonly manualSwitch?: string;
 }
 
 /** GitOps in a {@link TopologySummary}. */
@@ -204,17 +216,23 @@ export function summarizeTopology(topology: ResolvedTopology, outputs: SummaryOu
       dependsOn: [...(topology.dependsOn[s.name] ?? [])],
     })),
     data: topology.sharedEndpoints.map((e) => dataSummary(topology, e)),
-    traffic: lb && outputs.balancerConfigFile !== undefined ? {
+    traffic: lb && {
       policy: topology.traffic!.kind,
       host: lb.host,
       service: lb.service,
-      balancer: lb.balancer.name,
+      balancer: outputs.balancerConfigFile !== undefined ? lb.balancer.name : undefined,
       stickyCookie: lb.stickySessions?.cookieName,
       configFile: outputs.balancerConfigFile,
-      backends: (outputs.backends ?? []).map((b) => ({
+      backends: outputs.backends?.map((b) => ({
         cluster: b.cluster, site: topology.clusters.find((c) => c.name === b.cluster)!.site, address: b.address, port: b.port, backup: b.backup,
       })),
-    } : undefined,
+      dns: topology.traffic!.dns && {
+        provider: topology.traffic!.dns.provider,
+        ttlSeconds: topology.traffic!.dns.ttlSeconds,
+        siteAddresses: topology.traffic!.dns.sites && Object.fromEntries(Object.entries(topology.traffic!.dns.sites).map(([site, r]) => [site, r.address])),
+      },
+      manualSwitch: topology.traffic!.manual?.what,
+    },
     gitOps: topology.gitOps && {
       tool: topology.gitOps.tool,
       repoURL: topology.gitOps.repoURL,

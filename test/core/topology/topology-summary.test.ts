@@ -94,7 +94,7 @@ describe('summarizeTopology', () => {
 
   it('records the traffic policy with the standby site as backup, the GitOps paths and the targets', () => {
     expect(summary.traffic).toMatchObject({ policy: 'failover', host: 'shop.example.com', service: 'api' });
-    expect(summary.traffic!.backends.map((b) => [b.cluster, b.site, b.backup])).toEqual([
+    expect(summary.traffic!.backends!.map((b) => [b.cluster, b.site, b.backup])).toEqual([
       ['dc1-a', 'dc1', false], ['dc1-b', 'dc1', false], ['dc2-a', 'dc2', true],
     ]);
     expect(summary.gitOps!.clusterPaths).toEqual({ 'dc1-a': 'deploy/dc1/dc1-a', 'dc1-b': 'deploy/dc1/dc1-b', 'dc2-a': 'deploy/dc2/dc2-a' });
