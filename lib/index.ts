@@ -41,3 +41,8 @@ export * from './core/redis/redis-probe-scripts';
 export * from './core/redis/redis-start-script';
 export * from './core/redis/sentinel-start-script';
 export * from './k8s/redis-sentinel';
+export * from './core/dr/budget';
+export * from './core/dr/budget-items';
+export * from './core/dr/runbook';
+export * from './core/dr/runbook-targets';
+export * from './k8s/active-passive-dr';

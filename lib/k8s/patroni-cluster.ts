@@ -359,6 +359,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
 
   private readonly namespace?: string;
   private readonly clients: NetworkPeer[];
+  private readonly renderedSpec: PatroniConfigSpec;
 
   constructor(scope: Construct, id: string, props: PatroniClusterProps) {
     super(scope, id);
@@ -403,6 +404,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     this.replicaHost = dns(`${name}-replica`);
 
     const configSpec = this.configSpec(path, name, props);
+    this.renderedSpec = configSpec;
     validatePatroniConfig(configSpec);
     this.patroniConfig = renderPatroniConfig(configSpec);
     const configMap = kubeObject(this, 'Config', k8s.KubeConfigMap.GVK, { name: `${name}-patroni`, labels }, {
@@ -551,6 +553,24 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     return {
       name: this.clusterName, kind: StatefulKind.POSTGRESQL, host: this.poolerHost ?? this.primaryHost, reach: Reach.cluster(clusterIdentity(this)),
     };
+  }
+
+  /**
+   * This cluster's dynamic configuration (what Patroni keeps in its DCS) as a standby of
+   * `source`: what a returning site's DCS must hold before its members start, so that it
+   * follows the new primary instead of taking writes of its own.
+   *
+   * @see https://patroni.readthedocs.io/en/latest/standby_cluster.html
+   */
+  public dynamicConfigurationAsStandbyOf(source: PatroniReplicationSource): Record<string, unknown> {
+    const spec: PatroniConfigSpec = {
+      ...this.renderedSpec,
+      permanentSlots: undefined,
+      synchronousMode: false,
+      standbyCluster: { host: source.host, port: source.port, primarySlotName: source.slotName, sourceArchive: source.archive },
+    };
+    validatePatroniConfig(spec);
+    return YAML.parse(renderPatroniConfig(spec)).bootstrap.dcs;
   }
 
   /**

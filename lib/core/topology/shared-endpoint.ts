@@ -1,6 +1,7 @@
 import { isIP } from 'net';
 import { isDnsName } from './cluster-spec';
 import { isClusterLocalName, Reach } from './reach';
+import { DurationLike } from '../units';
 import { check } from '../errors';
 import { EgressRule, NetworkPeer } from '../service/network-peer';
 import { checkName, checkPortNumber } from '../service/service-spec';
@@ -129,6 +130,45 @@ export interface SharedEndpointSpec {
    * @default false
    */
   readonly sharedAcrossSites?: boolean;
+
+  /**
+   * The cluster of the topology that runs the component, by name. That cluster reaches it
+   * directly: no Service is written there (the component's own Service has this name), and
+   * its clients' egress goes to `localPods`.
+   *
+   * @default - outside the topology's clusters
+   */
+  readonly cluster?: string;
+
+  /**
+   * Labels of the component's pods in `cluster`, for the egress rule of the clients there.
+   *
+   * @default - required with `cluster`
+   */
+  readonly localPods?: Readonly<Record<string, string>>;
+
+  /**
+   * How this copy follows the writable one, when it is a standby copy on another site.
+   *
+   * @default - the writable copy, or not replicated
+   */
+  readonly replication?: SharedEndpointReplication;
+}
+
+/** How a standby copy of data follows the writable one. */
+export interface SharedEndpointReplication {
+  /** The site of the writable copy. */
+  readonly fromSite: string;
+  /** The address it replicates from. */
+  readonly fromHost: string;
+  /** `asynchronous` (it may lag) or `synchronous` (a commit waits for it). */
+  readonly mode: 'asynchronous' | 'synchronous';
+  /**
+   * The longest lag the design accepts: this copy's share of the RPO.
+   *
+   * @default - unbounded
+   */
+  readonly maxLag?: DurationLike;
 }
 
 /** A port of a shared endpoint. */
@@ -220,6 +260,11 @@ export interface ResolvedSharedEndpoint {
   readonly source?: ISharedEndpointSource;
   /** Where it was declared, as the user wrote it (`sharedEndpoints[0]`), for errors. */
   readonly field: string;
+  /** The cluster that runs it, reaching it directly; undefined for a component outside the clusters. */
+  readonly heldBy?: string;
+  /** Its pods in `heldBy`, for the clients there. */
+  readonly localPeer?: NetworkPeer;
+  readonly replication?: SharedEndpointReplication;
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -295,8 +340,21 @@ export function resolveSharedEndpoints(
       sharedAcrossSites: spec.sharedAcrossSites ?? false,
       source,
       field,
+      heldBy: spec.cluster,
+      localPeer: resolveLocalPeer(path, field, spec),
+      replication: spec.replication,
     };
   });
+}
+
+function resolveLocalPeer(path: string, field: string, spec: SharedEndpointSpec): NetworkPeer | undefined {
+  if (spec.cluster === undefined) return undefined;
+  checkName(path, `${field}.cluster`, spec.cluster);
+  check(spec.localPods !== undefined && Object.keys(spec.localPods).length > 0, {
+    path, field: `${field}.localPods`, value: spec.localPods,
+    problem: 'is required with cluster: the clients in that cluster reach the pods directly', fix: "give the pods' labels, e.g. { 'app.kubernetes.io/instance': 'orders-pooler' }",
+  });
+  return NetworkPeer.pods(spec.localPods);
 }
 
 function resolveTarget(path: string, field: string, spec: SharedEndpointSpec): ResolvedSharedEndpoint['target'] {

@@ -267,6 +267,12 @@ export function resolveTopology(path: string, spec: TopologySpec, context: Topol
   });
 
   const sharedEndpoints = [...new Set(clusters.flatMap((c) => c.sharedEndpoints))];
+  for (const endpoint of sharedEndpoints.filter((e) => e.heldBy !== undefined)) {
+    check(clusterNames.has(endpoint.heldBy!), {
+      path, field: `${endpoint.field}.cluster`, value: endpoint.heldBy,
+      problem: 'is not a cluster of the topology', fix: `use one of ${[...clusterNames.keys()].map((n) => JSON.stringify(n)).join(', ')}`,
+    });
+  }
   checkReach(path, clusters, sitesField);
   checkSingleWriter(path, sites);
   checkStandbyDependencies(path, clusters, dependsOn, sitesField);
@@ -334,7 +340,7 @@ function checkReach(path: string, clusters: readonly TopologyCluster[], sitesFie
   for (const cluster of clusters) {
     const index = clusters.indexOf(cluster);
     const clusterField = fieldOfCluster(clusters, index, sitesField);
-    for (const endpoint of cluster.sharedEndpoints.filter((e) => e.usedBy.length > 0)) {
+    for (const endpoint of cluster.sharedEndpoints.filter((e) => e.usedBy.length > 0 && e.heldBy !== cluster.name)) {
       const remote = endpoint.reach.scope === 'cluster' && endpoint.reach.cluster !== cluster.folder;
       const host = endpoint.target.type === 'dns' ? endpoint.target.host : endpoint.target.addresses.join(', ');
       check(!remote, {

@@ -90,6 +90,8 @@ export interface DataSummary {
   readonly usedBy: readonly string[];
   /** The site holding it, when declared. */
   readonly site?: string;
+  /** The cluster of the topology that runs it, when one does. */
+  readonly cluster?: string;
   /** Sites whose clusters reach it at this address. */
   readonly usedOnSites: readonly string[];
   /** Single-writer data knowingly written from several active sites. */
@@ -277,7 +279,14 @@ function dataSummary(topology: ResolvedTopology, endpoint: ResolvedSharedEndpoin
     ports: endpoint.ports.map((p) => p.port),
     usedBy: [...endpoint.usedBy],
     site: endpoint.site,
+    cluster: endpoint.heldBy,
     usedOnSites: topology.sites.filter((site) => site.clusters.some((c) => c.sharedEndpoints.includes(endpoint))).map((site) => site.name),
     sharedAcrossSites: endpoint.sharedAcrossSites,
+    replication: endpoint.replication && {
+      fromSite: endpoint.replication.fromSite,
+      fromHost: endpoint.replication.fromHost,
+      mode: endpoint.replication.mode,
+      maxLagSeconds: endpoint.replication.maxLag && endpoint.replication.maxLag.toMilliseconds() / 1000,
+    },
   };
 }

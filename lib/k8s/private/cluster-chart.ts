@@ -22,11 +22,13 @@ import { Workload } from '../workload';
  * service in the cluster's mode (in standby where the cluster says so), the shared endpoints
  * by their in-cluster names with egress rules to them, the calls between services, and the
  * Ingress of the balanced service. A construct holding state placed in the chart is refused at
- * synth: each cluster would keep its own copy.
+ * synth (each cluster would keep its own copy), except the topology's own data (`ownData`).
  */
-export function buildClusterChart(app: TopologyApp, owner: Construct, topology: ResolvedTopology, cluster: TopologyCluster): TopologyClusterChart {
+export function buildClusterChart(
+  app: TopologyApp, owner: Construct, topology: ResolvedTopology, cluster: TopologyCluster, ownData: ReadonlySet<IConstruct> = new Set(),
+): TopologyClusterChart {
   const chart = app.addFolderChart(cluster.folder, topology.name, { namespace: topology.namespace }, owner);
-  chart.node.addValidation({ validate: () => statefulPlacementErrors(chart, cluster.name) });
+  chart.node.addValidation({ validate: () => statefulPlacementErrors(chart, cluster.name, ownData) });
   const scope = new Construct(chart, cluster.name);
   const namespace = namespaceObject(scope, topology);
 
@@ -52,6 +54,12 @@ export function buildClusterChart(app: TopologyApp, owner: Construct, topology: 
 
   const sharedEndpoints: Record<string, ApiObject> = {};
   for (const endpoint of cluster.sharedEndpoints) {
+    // The cluster that runs the component has its real Service under this name, and its pods are local.
+    if (endpoint.heldBy === cluster.name) {
+      const ports = endpoint.ports.map((p) => ({ port: p.port }));
+      for (const client of endpoint.usedBy) workloads[client].allowTo(endpoint.localPeer!, ports);
+      continue;
+    }
     const labels = recommendedLabels({ name: endpoint.name, instance: endpoint.name, component: endpoint.kind, partOf: topology.name });
     sharedEndpoints[endpoint.name] = sharedEndpointObjects(new Construct(scope, `shared-${endpoint.name}`), endpoint, labels).service;
     for (const client of endpoint.usedBy) {
@@ -140,9 +148,9 @@ function addIngress(scope: Construct, cluster: TopologyCluster, workload: Worklo
 }
 
 /** Every construct in a cluster's chart that holds state: each cluster would keep its own copy. */
-function statefulPlacementErrors(chart: Chart, cluster: string): string[] {
+function statefulPlacementErrors(chart: Chart, cluster: string, ownData: ReadonlySet<IConstruct>): string[] {
   return chart.node.findAll()
-    .filter((c): c is IConstruct & { statefulKind: { name: string } } => isStatefulComponent(c))
+    .filter((c): c is IConstruct & { statefulKind: { name: string } } => isStatefulComponent(c) && !ownData.has(c))
     .map((c) => new HadrError({
       path: c.node.path, field: 'scope', value: cluster,
       problem: `is an active cluster of a MultiCluster, so each cluster would keep its own ${c.statefulKind.name} data`,

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { admitConsumerClusters, buildClusterChart } from './cluster-chart';
 import { topologyGitOpsCharts } from './gitops-objects';
 import { OUTPUT_FOLDERS, ResolvedTopology } from '../../core/topology/topology-spec';
@@ -22,12 +22,16 @@ export interface TopologyOutput {
  * Writes a resolved topology into the app: one chart per cluster in its folder, the GitOps
  * objects, the balancer's haproxy.cfg, and the `<name>.topology.json` summary.
  */
-export function writeTopology(app: TopologyApp, owner: Construct, topology: ResolvedTopology, mode: TopologySummary['mode']): TopologyOutput {
-  const clusters = topology.clusters.map((cluster) => buildClusterChart(app, owner, topology, cluster));
+export function writeTopology(
+  app: TopologyApp, owner: Construct, topology: ResolvedTopology, mode: TopologySummary['mode'], ownData: ReadonlySet<IConstruct> = new Set(),
+): TopologyOutput {
+  const clusters = topology.clusters.map((cluster) => buildClusterChart(app, owner, topology, cluster, ownData));
   admitConsumerClusters(topology);
   const gitOpsCharts = topologyGitOpsCharts(app, owner, topology);
 
-  const balancing = topology.traffic?.loadBalancing;
+  // Only the balanced and failover policies put a balancer in front; DNS and manual ones do not.
+  const kind = topology.traffic?.kind;
+  const balancing = kind === 'balanced' || kind === 'failover' ? topology.traffic!.loadBalancing : undefined;
   const balancerSpec = balancing && crossClusterBalancerSpec(`${owner.node.path}/balancer`, balancing);
   const balancerConfig = balancerSpec && renderHaproxyConfig(balancerSpec);
   const configFile = `${OUTPUT_FOLDERS.balancer}/haproxy.cfg`;
