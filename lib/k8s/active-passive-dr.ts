@@ -524,6 +524,11 @@ export class ActivePassiveDr extends Construct {
       });
     }
     if (redis) data.push(redisSiteLoss(redis.name, redis.cacheOnly));
+    // The topology's own components are counted above, under their own names.
+    const own = new Set([
+      ...(props.objectStorage ?? []).map((o) => o.name), ...(postgres ? [`${postgres.name}-pooler`] : []), ...(redis ? [`${redis.name}-primary`] : []),
+    ]);
+    data.push(...declaredDataLoss(this.node.path, topology, props.activeSite).filter((d) => !own.has(d.name)));
     for (const store of props.objectStorage ?? []) {
       data.push(store.replication
         ? { name: store.name, replication: 'asynchronous', maxLagSeconds: store.replication.maxLag.toMilliseconds() / 1000, basis: 'the declared replication lag bound (objectStorage.replication.maxLag)' }
@@ -586,7 +591,9 @@ export class ActivePassiveDr extends Construct {
       postgres: postgres && {
         scope: postgres.name,
         members: postgres.props.members ?? 3,
-        sites: Object.fromEntries(Object.entries(postgres.sites).map(([site, p]) => [site, { cluster: p.cluster, primaryHost: p.primaryHost, slot: slotName(site) }])),
+        sites: Object.fromEntries(Object.entries(postgres.sites).map(([site, p]) => [site, {
+          cluster: p.cluster, primaryHost: p.primaryHost, slot: slotName(site), archive: p.archive,
+        }])),
         archived: postgres.backup !== undefined,
       },
       redis: redis && { name: redis.name, cacheOnly: redis.cacheOnly, sites: Object.fromEntries(Object.entries(redis.sites).map(([site, r]) => [site, r.cluster])) },
@@ -817,6 +824,42 @@ function objectStorageEndpoint(store: DrObjectStorage, site: string, activeSite:
       fromSite: activeSite, fromHost: store.sites[activeSite]?.host, mode: 'asynchronous', maxLag: store.replication.maxLag,
     },
   };
+}
+
+/** Kinds whose loss with a site counts in the RPO. */
+const DATA_KINDS = new Set([StatefulKind.POSTGRESQL.name, StatefulKind.REDIS.name, StatefulKind.OBJECT_STORAGE.name]);
+
+/**
+ * What a site loss costs the data the user declared as shared endpoints: a component on the
+ * active site survives only as the copies the standby sites declare, with their replication.
+ */
+function declaredDataLoss(path: string, topology: ResolvedTopology, activeSite: string): DataLossSpec[] {
+  const own = (e: { source?: unknown; localPeer?: unknown }) => e.localPeer !== undefined;
+  const active = topology.clusters.find((c) => c.site === activeSite)!;
+  const declared = active.sharedEndpoints.filter((e) => DATA_KINDS.has(e.kind) && !own(e) && (e.site === activeSite || e.site === undefined));
+  return declared.flatMap((endpoint): DataLossSpec[] => {
+    const standbys = topology.sites.filter((s) => s.name !== activeSite).map((s) => s.clusters[0].sharedEndpoints.find((e) => e.name === endpoint.name));
+    // One address for every site, held outside them: a site loss does not touch it.
+    if (endpoint.site === undefined && standbys.every((copy) => copy === endpoint)) return [];
+    const copies = standbys.map((copy) => (copy === endpoint ? undefined : copy?.replication));
+    for (const replication of copies) {
+      check(replication?.mode !== 'synchronous' || replication.acceptedLatency !== undefined, {
+        path, field: `${endpoint.name}.replication.mode`, value: 'synchronous',
+        problem: 'replicates synchronously across sites: every commit waits a round trip between the sites, and writes stop when the link does',
+        fix: 'accept it with replication.acceptedLatency set to the round trip you measured, or replicate asynchronously and bound the lag with maxLag',
+      });
+    }
+    if (copies.some((c) => c === undefined)) {
+      return [{ name: endpoint.name, replication: 'none', basis: `no copy replicating from ${activeSite} on every other site` }];
+    }
+    const lags = copies.map((c) => (c!.mode === 'synchronous' ? 0 : c!.maxLag ? c!.maxLag.toMilliseconds() / 1000 : undefined));
+    return [{
+      name: endpoint.name,
+      replication: copies.every((c) => c!.mode === 'synchronous') ? 'synchronous' : 'asynchronous',
+      maxLagSeconds: lags.includes(undefined) ? undefined : Math.max(...(lags as number[])),
+      basis: lags.includes(undefined) ? 'asynchronous with no declared lag bound (replication.maxLag)' : 'the declared replication lag bound (replication.maxLag)',
+    }];
+  });
 }
 
 function slotName(site: string): string {

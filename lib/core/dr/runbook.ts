@@ -7,6 +7,7 @@
  */
 import { formatSeconds, RecoveryBudget } from './budget';
 import { RunbookStep } from '../intents';
+import { archiveRestoreCommand, WalGArchiveLocation } from '../postgres/patroni-config';
 import { TopologySummary } from '../topology/topology-summary';
 import { seconds } from '../units';
 
@@ -21,7 +22,9 @@ export interface DrRunbookSpec {
     readonly scope: string;
     readonly members: number;
     /** Per site: the cluster that runs it, the host its primary is exposed on, the slot it uses as a standby. */
-    readonly sites: Readonly<Record<string, { readonly cluster: string; readonly primaryHost: string; readonly slot: string }>>;
+    readonly sites: Readonly<Record<string, {
+      readonly cluster: string; readonly primaryHost: string; readonly slot: string; readonly archive?: WalGArchiveLocation;
+    }>>;
     /** Whether every site archives WAL and takes base backups. */
     readonly archived: boolean;
   };
@@ -138,7 +141,7 @@ export function failoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from: 
       steps.push({
         title: `Keep WAL for ${other} on ${to}, and re-point ${other} at ${to}`,
         command: `${target.patronictl(to, `edit-config --force --set slots.${pg.sites[other].slot}.type=physical`)} && `
-          + target.patronictl(other, `edit-config --force --set standby_cluster.host=${pg.sites[to].primaryHost} --set standby_cluster.primary_slot_name=${pg.sites[other].slot}`),
+          + target.patronictl(other, `edit-config --force ${followArgs(pg, to, other)}`),
         why: `${other} replicated from ${from}; it must follow the new primary, which keeps the WAL it needs`,
         verify: target.patronictl(other, 'list'),
       });
@@ -243,7 +246,7 @@ export function switchoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from
       {
         title: `Make ${from} a standby of ${to}`,
         command: `${target.patronictl(to, `edit-config --force --set slots.${pg.sites[from].slot}.type=physical`)} && `
-          + target.patronictl(from, `edit-config --force --set standby_cluster.host=${pg.sites[to].primaryHost} --set standby_cluster.port=5432 --set standby_cluster.primary_slot_name=${pg.sites[from].slot}`),
+          + target.patronictl(from, `edit-config --force ${followArgs(pg, to, from)}`),
         why: `${from} follows ${to} from the position it stopped at: no rewind, no re-clone`,
         verify: target.patronictl(from, 'list'),
       },
@@ -260,6 +263,17 @@ export function switchoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from
     { title: `Check clients reach ${to}`, command: target.checkTraffic(to), why: 'the switch is done when clients are served', verify: `${spec.traffic.host} answers from ${to}` },
   );
   return steps;
+}
+
+/** patronictl arguments that make `follower` a standby of `leader`: its host, the slot kept for it, its archive. */
+function followArgs(pg: NonNullable<DrRunbookSpec['postgres']>, leader: string, follower: string): string {
+  const archive = pg.sites[leader].archive;
+  return [
+    `--set standby_cluster.host=${pg.sites[leader].primaryHost}`,
+    '--set standby_cluster.port=5432',
+    `--set standby_cluster.primary_slot_name=${pg.sites[follower].slot}`,
+    ...(archive && pg.archived ? [`--set 'standby_cluster.restore_command=${archiveRestoreCommand(archive)}'`] : []),
+  ].join(' ');
 }
 
 function trafficWords(kind: string): string {

@@ -639,6 +639,17 @@ function sourceArchiveRestore(restoreCommand: string, source: WalGArchiveLocatio
   return `env ${env.join(' ')} ${restoreCommand}`;
 }
 
+/**
+ * The restore command of a standby cluster that reads another site's WAL archive, as it goes
+ * into `standby_cluster.restore_command`.
+ *
+ * @example
+ * archiveRestoreCommand({ s3Prefix: 's3://acme-wal/dc1' }); // 'env WALG_S3_PREFIX=s3://acme-wal/dc1 wal-g wal-fetch %f %p'
+ */
+export function archiveRestoreCommand(location: WalGArchiveLocation, walg = 'wal-g'): string {
+  return sourceArchiveRestore(walgCommands({ dataDir: '', command: walg }).restoreCommand, location);
+}
+
 function initdbList(options: Readonly<Record<string, string | true>>): unknown[] {
   return Object.entries(options).map(([key, value]) => (value === true ? key : { [key]: value }));
 }

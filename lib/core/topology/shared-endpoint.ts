@@ -169,6 +169,13 @@ export interface SharedEndpointReplication {
    * @default - unbounded
    */
   readonly maxLag?: DurationLike;
+  /**
+   * For synchronous replication across sites: the round trip between the sites you measured,
+   * which every commit now waits for. Without it, synchronous replication across sites is refused.
+   *
+   * @default - not accepted
+   */
+  readonly acceptedLatency?: DurationLike;
 }
 
 /** A port of a shared endpoint. */
@@ -301,7 +308,9 @@ export function resolveSharedEndpoints(
       problem: 'must be a StatefulKind', fix: 'use e.g. StatefulKind.POSTGRESQL, or StatefulKind.custom(name)',
     });
     const target = resolveTarget(path, field, spec);
-    const reach = spec.reach ?? Reach.ANYWHERE;
+    // A component that one of the topology's clusters runs is reached there by its own name.
+    const local = spec.cluster !== undefined && target.type === 'dns' && isClusterLocalName(target.host);
+    const reach = spec.reach ?? (local ? Reach.cluster(spec.cluster!) : Reach.ANYWHERE);
     check(reach instanceof Reach, {
       path, field: `${field}.reach`, value: reach, problem: 'must be a Reach', fix: 'use Reach.ANYWHERE, or drop it',
     });
