@@ -18,8 +18,8 @@ import { kubernetesRunbookTarget } from '../core/dr/runbook-targets';
 import { check } from '../core/errors';
 import { GitOps } from '../core/gitops/gitops';
 import { ObjectStorageSpec, RunbookStep, Targets } from '../core/intents';
-import { PatroniTiming } from '../core/postgres/patroni-timing';
 import { WalGArchiveLocation } from '../core/postgres/patroni-config';
+import { PatroniTiming } from '../core/postgres/patroni-timing';
 import { Durability, SentinelTiming } from '../core/redis/redis-timing';
 import { recommendedLabels } from '../core/service/labels';
 import { NetworkPeer } from '../core/service/network-peer';
@@ -500,7 +500,8 @@ export class ActivePassiveDr extends Construct {
     if (redis && Object.keys(redis.sites).length > 0) {
       const durability = redis.props.durability
         ?? Durability.minReplicas(REDIS_SENTINEL_DEFAULTS.durability.minReplicas, seconds(REDIS_SENTINEL_DEFAULTS.durability.maxLagSeconds));
-      inSite.push(sentinelFailoverItems(redis.name, redis.props.timing ?? SentinelTiming.default(), durability, REDIS_SENTINEL_DEFAULTS.proxyChecks, redis.cacheOnly));
+      const timingProfile = redis.props.timing ?? SentinelTiming.default();
+      inSite.push(sentinelFailoverItems(redis.name, timingProfile, durability, REDIS_SENTINEL_DEFAULTS.proxyChecks, redis.cacheOnly));
     }
     const active = topology.clusters.filter((c) => c.site === props.activeSite);
     for (const service of topology.services) {
@@ -596,7 +597,9 @@ export class ActivePassiveDr extends Construct {
         }])),
         archived: postgres.backup !== undefined,
       },
-      redis: redis && { name: redis.name, cacheOnly: redis.cacheOnly, sites: Object.fromEntries(Object.entries(redis.sites).map(([site, r]) => [site, r.cluster])) },
+      redis: redis && {
+        name: redis.name, cacheOnly: redis.cacheOnly, sites: Object.fromEntries(Object.entries(redis.sites).map(([site, r]) => [site, r.cluster])),
+      },
       stoppedServices: props.services.filter((s) => s.stopWhenPassive).map((s) => s.name),
       services: topology.services.map((s) => ({ name: s.name, healthPath: s.readiness?.kind === 'http' ? s.readiness.path : undefined })),
       traffic: {
@@ -838,7 +841,8 @@ function declaredDataLoss(path: string, topology: ResolvedTopology, activeSite: 
   const active = topology.clusters.find((c) => c.site === activeSite)!;
   const declared = active.sharedEndpoints.filter((e) => DATA_KINDS.has(e.kind) && !own(e) && (e.site === activeSite || e.site === undefined));
   return declared.flatMap((endpoint): DataLossSpec[] => {
-    const standbys = topology.sites.filter((s) => s.name !== activeSite).map((s) => s.clusters[0].sharedEndpoints.find((e) => e.name === endpoint.name));
+    const standbys = topology.sites.filter((s) => s.name !== activeSite)
+      .map((s) => s.clusters[0].sharedEndpoints.find((e) => e.name === endpoint.name));
     // One address for every site, held outside them: a site loss does not touch it.
     if (endpoint.site === undefined && standbys.every((copy) => copy === endpoint)) return [];
     const copies = standbys.map((copy) => (copy === endpoint ? undefined : copy?.replication));
@@ -875,7 +879,9 @@ function durationSeconds(value: DurationLike | undefined, fallback: number, path
   return value.toMilliseconds() / 1000;
 }
 
-function sharedSecretNames(topology: ResolvedTopology, props: ActivePassiveDrProps, postgres: ResolvedPostgres | undefined, redis: ResolvedRedis | undefined): string[] {
+function sharedSecretNames(
+  topology: ResolvedTopology, props: ActivePassiveDrProps, postgres: ResolvedPostgres | undefined, redis: ResolvedRedis | undefined,
+): string[] {
   const names = [
     ...(postgres ? [postgres.props.credentialsSecret ?? `${postgres.name}-credentials`] : []),
     ...(postgres && postgres.props.pooler !== false ? [(postgres.props.pooler || {}).authSecret ?? `${postgres.name}-pooler-auth`] : []),

@@ -277,6 +277,16 @@ describe('MultiCluster', () => {
       expect(findObject(folders['dc1-a'], 'Deployment', 'worker').spec.template.spec.containers[0].resources.requests.cpu).toBe('100m');
     });
 
+    it('runs one replica of an autoscaled service on a Baseline cluster, without an autoscaler', () => {
+      const { multiCluster: mixed } = topology({
+        clusters: [{ name: 'dc1-a' }, { name: 'dc2', availability: AvailabilityMode.BASELINE }], loadBalancing: undefined,
+      });
+      const dc2 = synthValid(mixed.cluster('dc2').chart);
+      expect(findObject(dc2, 'Deployment', 'worker').spec.replicas).toBe(1);
+      expect(dc2.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+      expect(mixed.summary.sites[0].clusters[1].replicas.worker).toBe(1);
+    });
+
     it('balances across the three cluster ingresses without cookies, each Ingress without affinity', () => {
       expect(multiCluster.balancerSpec!.listeners[0].servers.map((s) => `${s.name} ${s.address}:${s.port}`))
         .toEqual(['dc1-a 10.1.0.10:80', 'dc1-b 10.1.0.20:80', 'dc2 10.2.0.10:80']);
@@ -436,8 +446,8 @@ describe('MultiCluster', () => {
         'chat: clusters[0].services.web.replicas needs the MultiReplica mode: Baseline runs one replica (got 2); set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop replicas'],
       ['a replica override below two, named by cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc1-b', services: { web: { replicas: 1 } } }] },
         'chat/dc1-b/web: replicas must be at least 2: one replica cannot fail over (got 1); use 3 (the default), or Baseline for a single replica'],
-      ['an autoscaled service on a Baseline cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc2', availability: AvailabilityMode.BASELINE }] },
-        'chat/dc2/worker: service.autoscale needs at least two replicas, and Baseline runs one (got {"min":2,"max":8}); use MultiReplica, or drop autoscale'],
+      ['an autoscaling override on a Baseline cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc2', availability: AvailabilityMode.BASELINE, services: { worker: { autoscale: { min: 2, max: 4 } } } }] },
+        'chat: clusters[1].services.worker.autoscale needs the MultiReplica mode: Baseline runs one replica (got {"min":2,"max":4}); set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop autoscale'],
       ['two services of one name', { services: [web, { ...worker, name: 'web' }] },
         'chat: services[1].name is used by another service (got "web"); give every service its own name'],
       ['GitOps without a repository URL', { gitOps: GitOps.argoCd({ repoURL: '' }) },

@@ -3,12 +3,12 @@
  * the Kubernetes schema or the CRD schema of its kind (kubernetes-models 4.x). An object of a
  * kind with no schema here fails too, so nothing slips through unchecked.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as argoCd from '@kubernetes-models/argo-cd';
 import * as fluxCd from '@kubernetes-models/flux-cd';
 import * as keda from '@kubernetes-models/keda';
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator';
-import * as fs from 'fs';
-import * as path from 'path';
 import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
 import * as kubernetes from 'kubernetes-models';

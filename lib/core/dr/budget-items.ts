@@ -52,7 +52,8 @@ export function patroniFailoverItems(name: string, timing: PatroniTimingProfile,
  * @param cacheOnly the data is a cache the application rebuilds: its loss does not count
  */
 export function sentinelFailoverItems(
-  name: string, timing: SentinelTimingProfile, durability: RedisDurability, proxy: { interMs: number; rise: number; timeoutMs: number }, cacheOnly: boolean,
+  name: string, timing: SentinelTimingProfile, durability: RedisDurability,
+  proxy: { interMs: number; rise: number; timeoutMs: number }, cacheOnly: boolean,
 ): InSiteFailover {
   return {
     scenario: `${name} primary lost`,

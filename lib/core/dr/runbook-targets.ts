@@ -49,7 +49,7 @@ export function kubernetesRunbookTarget(spec: DrRunbookSpec, options: Kubernetes
     startDatabase: (site) => `${kubectl(dbCluster(site))} scale statefulset/${scope} --replicas=${pg?.members ?? 3}`,
     reinitDiverged: (site) => `${kubectl(dbCluster(site))} exec statefulset/${scope} -c patroni -- sh -c `
       + `"patronictl -c ${PATRONI_CONFIG} list -f json | python3 -c 'import json,sys; `
-      + `[print(m[\\"Member\\"]) for m in json.load(sys.stdin) if m[\\"Role\\"] != \\"Standby Leader\\" and m[\\"State\\"] != \\"streaming\\"]' `
+      + '[print(m[\\"Member\\"]) for m in json.load(sys.stdin) if m[\\"Role\\"] != \\"Standby Leader\\" and m[\\"State\\"] != \\"streaming\\"]\' '
       + `| xargs -r -n1 patronictl -c ${PATRONI_CONFIG} reinit --force ${scope}"`,
     fence: (site) => [
       `# cut ${site} off at its network edge (firewall, load balancer pool) if you can; if its API servers answer:`,

@@ -81,7 +81,7 @@ export interface Runbook {
 }
 
 /** Lag check: seconds since the standby replayed its last transaction. */
-const REPLAY_AGE_SQL = "SELECT COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::int AS replay_age_seconds";
+const REPLAY_AGE_SQL = 'SELECT COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::int AS replay_age_seconds';
 
 /**
  * The runbook of a topology, with the commands of `target`.
@@ -193,7 +193,7 @@ export function failbackSteps(spec: DrRunbookSpec, target: RunbookTarget, from: 
       {
         title: `Start ${from}'s database as a standby of ${to}`,
         command: target.startDatabase(from),
-        why: "Patroni rewinds the old leader with pg_rewind (use_pg_rewind) so it follows the new timeline",
+        why: 'Patroni rewinds the old leader with pg_rewind (use_pg_rewind) so it follows the new timeline',
         verify: target.patronictl(from, 'list'),
       },
       {
@@ -235,7 +235,7 @@ export function switchoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from
         title: `Wait until ${to} has replayed ${from}'s last position`,
         command: `${target.sql(from, 'SELECT pg_current_wal_lsn()')} && ${target.sql(to, 'SELECT pg_last_wal_replay_lsn()')}`,
         why: `${to} must hold every write ${from} acknowledged before it is promoted`,
-        verify: `the two positions are equal`,
+        verify: 'the two positions are equal',
       },
       {
         title: `Promote ${to}`,

@@ -285,6 +285,10 @@ function resolveOverrides(
     check(override.standby === undefined || typeof override.standby === 'boolean', {
       path, field: `${field}.${name}.standby`, value: override.standby, problem: 'must be true or false', fix: 'use true to run the service at 0 replicas here',
     });
+    check(override.autoscale === undefined || availability === AvailabilityMode.MULTI_REPLICA, {
+      path, field: `${field}.${name}.autoscale`, value: override.autoscale,
+      problem: 'needs the MultiReplica mode: Baseline runs one replica', fix: 'set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop autoscale',
+    });
     check(override.replicas === undefined || availability === AvailabilityMode.MULTI_REPLICA, {
       path, field: `${field}.${name}.replicas`, value: override.replicas,
       problem: 'needs the MultiReplica mode: Baseline runs one replica', fix: 'set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop replicas',

@@ -1,10 +1,10 @@
 import { isIP } from 'net';
 import { isDnsName } from './cluster-spec';
 import { isClusterLocalName, Reach } from './reach';
-import { DurationLike } from '../units';
 import { check } from '../errors';
 import { EgressRule, NetworkPeer } from '../service/network-peer';
 import { checkName, checkPortNumber } from '../service/service-spec';
+import { DurationLike } from '../units';
 
 /**
  * What a stateful component is, for the summary, the runbook and the diagram, with the port

@@ -231,7 +231,8 @@ export function summarizeTopology(topology: ResolvedTopology, outputs: SummaryOu
       dns: topology.traffic!.dns && {
         provider: topology.traffic!.dns.provider,
         ttlSeconds: topology.traffic!.dns.ttlSeconds,
-        siteAddresses: topology.traffic!.dns.sites && Object.fromEntries(Object.entries(topology.traffic!.dns.sites).map(([site, r]) => [site, r.address])),
+        siteAddresses: topology.traffic!.dns.sites
+          && Object.fromEntries(Object.entries(topology.traffic!.dns.sites).map(([site, r]) => [site, r.address])),
       },
       manualSwitch: topology.traffic!.manual?.what,
     },

@@ -37,9 +37,10 @@ export function buildClusterChart(
     const override = cluster.services[spec.name];
     const service = applyServiceOverride(spec, override);
     const standby = isStandbyOn(cluster, spec.name) || undefined;
+    // A Baseline cluster runs one replica of every service: an autoscaler has nothing to scale.
     workloads[spec.name] = cluster.availability === AvailabilityMode.MULTI_REPLICA
       ? new MultiReplica(scope, spec.name, { service, replicas: override?.replicas, standby })
-      : new Baseline(scope, spec.name, { service, standby });
+      : new Baseline(scope, spec.name, { service: { ...service, autoscale: undefined }, standby });
   }
 
   for (const [client, dependencies] of Object.entries(topology.dependsOn)) {

@@ -1,6 +1,6 @@
+import { isIP } from 'net';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { isIP } from 'net';
 import { LABEL } from '../../core/service/labels';
 
 /**
