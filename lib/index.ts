@@ -21,6 +21,8 @@ export * from './core/traffic/haproxy-config';
 export * from './core/gitops/kustomization';
 export * from './core/topology/shared-endpoint';
 export * from './core/topology/topology-summary';
+export { renderMermaid } from './core/dr/diagram';
+export { renderDiagramSvg } from './core/dr/diagram';
 export * from './core/topology/reach';
 export * from './core/topology/site-spec';
 export * from './core/topology/topology-spec';

@@ -13,6 +13,7 @@ import {
   activationItem, balancerBackupSwitch, dnsHealthCheckSwitch, k8gbSwitch, manualSwitch, patroniFailoverItems, patroniPromotionItem,
   podFailureItems, redisSiteLoss, sentinelFailoverItems,
 } from '../core/dr/budget-items';
+import { renderDiagramSvg, renderMermaid } from '../core/dr/diagram';
 import { DrRunbookSpec, renderRunbook } from '../core/dr/runbook';
 import { kubernetesRunbookTarget } from '../core/dr/runbook-targets';
 import { check } from '../core/errors';
@@ -387,11 +388,13 @@ export class ActivePassiveDr extends Construct {
 
     const runbookSpec = this.runbookSpec(props, postgres, redis);
     const target = kubernetesRunbookTarget(runbookSpec, { standbyDcsConfig: this.standbyDcsConfig(postgres) });
-    const rendered = renderRunbook(runbookSpec, target);
+    const rendered = renderRunbook(runbookSpec, target, renderMermaid(this.summary));
     this.failoverSteps = rendered.failover;
     this.failbackSteps = rendered.failback;
     this.runbook = rendered.markdown;
     app.addFile('RUNBOOK.md', () => this.runbook, this);
+    // Laid out at synth, by the layout library: the one costly output, made once.
+    app.addFile(`${id}.svg`, () => renderDiagramSvg(this.summary), this);
   }
 
   /** A cluster's chart by cluster name; throws when there is none. */

@@ -122,7 +122,9 @@ describe('ActivePassiveDr', () => {
 
   it('writes the folders, one ApplicationSet per site, the summary and RUNBOOK.md', () => {
     app.synth();
-    expect(fs.readdirSync(app.outdir).sort()).toEqual(['RUNBOOK.md', 'dc1', 'dc2', 'firebackup.topology.json', 'gitops']);
+    expect(fs.readdirSync(app.outdir).sort()).toEqual(['RUNBOOK.md', 'dc1', 'dc2', 'firebackup.svg', 'firebackup.topology.json', 'gitops']);
+    expect(dr.runbook).toContain('```mermaid\n');
+    expect(fs.readFileSync(path.join(app.outdir, 'firebackup.svg'), 'utf8')).toMatch(/^<\?xml[^>]*>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(fs.readFileSync(path.join(app.outdir, 'RUNBOOK.md'), 'utf8')).toBe(dr.runbook);
     expect(dr.summary.sites.map((s) => [s.name, s.role])).toEqual([['dc1', 'active'], ['dc2', 'standby']]);
     expect(dr.summary.data.filter((d) => d.replication).map((d) => [d.name, d.site, d.replication])).toEqual([

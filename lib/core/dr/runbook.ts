@@ -309,7 +309,7 @@ function renderMarkdown(
     '| --- | --- | --- |',
     ...spec.sites.map((s) => `| ${s.name} | ${s.clusters.map((c) => `${c.name} (\`${c.folder}/\`)`).join(', ')} | ${s.name === from ? 'active' : 'standby'} |`),
     '',
-    ...(diagram ? ['```mermaid', diagram.trimEnd(), '```', ''] : []),
+    ...(diagram ? ['```mermaid', diagram.trimEnd(), '```', '', `The same diagram, laid out: [${spec.topology}.svg](${spec.topology}.svg).`, ''] : []),
     '## Before an incident',
     '',
     `- Every site holds the same values in these Secrets: ${spec.sharedSecrets.map((n) => `\`${n}\``).join(', ')}.`
