@@ -186,6 +186,12 @@ export interface FailoverOptions {
    * @default Duration.seconds(60)
    */
   readonly activationTime?: DurationLike;
+  /**
+   * Time to fence the lost site and check how far the standby is behind, before promoting.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly fenceTime?: DurationLike;
 }
 
 /** Secrets that must hold the same values on every site. */
@@ -291,6 +297,7 @@ export interface DrSiteData {
 
 const DEFAULT_LAG_SECONDS = 10;
 const DEFAULT_ACTIVATION_SECONDS = 60;
+const DEFAULT_FENCE_SECONDS = 60;
 
 /**
  * Active/passive disaster recovery across two or more sites: one site serves, the others stand
@@ -543,7 +550,10 @@ export class ActivePassiveDr extends Construct {
       inSite,
       siteLoss: {
         decisionSeconds,
-        promotions: postgres ? [patroniPromotionItem(postgres.name, timing)] : [],
+        promotions: [
+          fenceItem(durationSeconds(props.failover?.fenceTime, DEFAULT_FENCE_SECONDS)),
+          ...(postgres ? [patroniPromotionItem(postgres.name, timing)] : []),
+        ],
         activation: [
           { step: 'GitOps applies the flipped roles', seconds: activationSeconds, basis: `${activationSeconds} s: declared activation time (failover.activationTime)` },
           ...(slowest ? [{ ...slowest, step: `Stopped services start (slowest: ${slowest.step.split(' ')[0]})` }] : []),
@@ -596,7 +606,7 @@ export class ActivePassiveDr extends Construct {
         scope: postgres.name,
         members: postgres.props.members ?? 3,
         sites: Object.fromEntries(Object.entries(postgres.sites).map(([site, p]) => [site, {
-          cluster: p.cluster, primaryHost: p.primaryHost, slot: slotName(site), archive: p.archive,
+          cluster: p.cluster, primaryHost: p.primaryHost, primaryPort: 5432, slot: slotName(site), archive: p.archive,
         }])),
         archived: postgres.backup !== undefined,
       },
@@ -830,6 +840,10 @@ function objectStorageEndpoint(store: DrObjectStorage, site: string, activeSite:
       fromSite: activeSite, fromHost: store.sites[activeSite]?.host, mode: 'asynchronous', maxLag: store.replication.maxLag,
     },
   };
+}
+
+function fenceItem(fenceSeconds: number): BudgetItem {
+  return { step: 'Fence the lost site and check the standby', seconds: fenceSeconds, basis: `${fenceSeconds} s: declared fencing time (failover.fenceTime)` };
 }
 
 /** Kinds whose loss with a site counts in the RPO. */

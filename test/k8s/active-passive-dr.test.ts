@@ -134,22 +134,23 @@ describe('ActivePassiveDr', () => {
 
   describe('the budget', () => {
     // in-site: Patroni 30 + 10 + 2 + (1000 x 2 + 2000) ms = 46 s; Redis 5 + 2.5 + (1000 + 1000) ms = 9.5 s, a cache
-    // site loss: decision 300 + promotion (10 + 2) + activation 60 + worker from 0 (60 pull + 5 x 2) = 442 s,
+    // site loss: decision 300 + fence 60 + promotion (10 + 2) + activation 60 + worker from 0 (60 pull + 5 x 2) = 502 s,
     // k8gb: readiness 5 x 2 + reconcile 30 + TTL 30 = 70 s in parallel; RPO: postgres lag 10 s, redis a cache
-    it('is computed from the knobs: 442 s and 10 s at worst', () => {
+    it('is computed from the knobs: 502 s and 10 s at worst', () => {
       expect(dr.budget.scenarios.map((s) => [s.scenario, s.rtoSeconds, s.rpoSeconds])).toEqual([
         ['postgres primary lost', 46, 0],
         ['redis primary lost', 9.5, 0],
         ['api pod lost', 10, 0],
         ['worker pod lost', 10, 0],
-        ['site loss', 442, 10],
+        ['site loss', 502, 10],
       ]);
-      expect([dr.budget.worstRtoSeconds, dr.budget.worstRpoSeconds]).toEqual([442, 10]);
+      expect([dr.budget.worstRtoSeconds, dr.budget.worstRpoSeconds]).toEqual([502, 10]);
     });
 
     it('gives each runbook step it covers its share', () => {
       const durations = dr.failoverSteps.map((s) => [s.title, s.expectedDuration?.toMilliseconds()]);
       expect(durations).toContainEqual(['Decide that dc1 is lost', 300_000]);
+      expect(durations).toContainEqual(['Fence dc1', 60_000]);
       expect(durations).toContainEqual(['Promote the database on dc2', 12_000]);
       expect(durations).toContainEqual(['Make dc2 the active site in the topology', 60_000]);
       expect(durations).toContainEqual(['Check clients reach dc2', 70_000]);
@@ -231,7 +232,7 @@ describe('ActivePassiveDr', () => {
       providerSpecific: [{ name: 'aws/failover', value: 'PRIMARY' }, { name: 'aws/health-check-id', value: ids.dc1 }],
     });
     expect(dc2).toMatchObject({ recordType: 'A', targets: ['203.0.113.10'], setIdentifier: 'firebackup-secondary', providerSpecific: [{ name: 'aws/failover', value: 'SECONDARY' }, { name: 'aws/health-check-id', value: ids.dc2 }] });
-    // 30 s x 3 + TTL 60 s = 150 s, in parallel with the 442 s of the rest
+    // 30 s x 3 + TTL 60 s = 150 s, in parallel with the 502 s of the rest
     expect(drRoute53.budget.scenarios.find((s) => s.scenario === 'site loss')!.rto.at(-1)!.seconds).toBe(150);
   });
 
@@ -261,7 +262,7 @@ describe('ActivePassiveDr', () => {
         'firebackup: activeSite must name one of the sites: exactly one site is active (got ["dc1", "dc2"]); use one of "dc1", "dc2"'],
       ['a balanced policy across the sites', { traffic: TrafficPolicy.balanced({ service: 'api', host: 'backup.acme.example' }) },
         'firebackup: traffic balances across active sites, and an active/passive topology has one (got "balanced"); use TrafficPolicy.k8gb, route53, failover or manual'],
-      ['an RTO below the failover floor', { targets: { rto: Duration.seconds(60) }, failover: { decisionTime: Duration.seconds(0), activationTime: Duration.seconds(0) } },
+      ['an RTO below the failover floor', { targets: { rto: Duration.seconds(60) }, failover: { decisionTime: Duration.seconds(0), activationTime: Duration.seconds(0), fenceTime: Duration.seconds(0) } },
         /^firebackup: targets cannot be met by this design: the site loss takes up to 82 s \(1 min 22 s\), over the RTO of 60 s \(1 min\) \(the traffic switch alone takes 70 s \(1 min 10 s\)/],
       ['an RPO of 0 with asynchronous replication between the sites', { targets: { rpo: Duration.seconds(0) } },
         /the site loss can lose 10 s of postgres \(10 s: the declared lag bound \(maxReplicationLag\), watched by the lag alert; streaming between sites is asynchronous\), over the RPO of 0 s/],

@@ -40,8 +40,7 @@ export function kubernetesRunbookTarget(spec: DrRunbookSpec, options: Kubernetes
     patronictl: (site, args) => `${kubectl(dbCluster(site))} exec statefulset/${scope} -c patroni -- patronictl -c ${PATRONI_CONFIG} ${args}`,
     sql: (site, statement) => `${kubectl(dbCluster(site))} exec ${leaderPod(site)} -c patroni -- psql -h ${SOCKET} -U postgres -Atc "${statement}"`,
     setStandbyInDcs: (site, source) => {
-      const sourceSite = Object.entries(pg?.sites ?? {}).find(([, p]) => p.primaryHost === source.host)?.[0] ?? '';
-      const config = options.standbyDcsConfig[site]?.[sourceSite] ?? '{}';
+      const config = options.standbyDcsConfig[site]?.[source] ?? '{}';
       return `${kubectl(dbCluster(site))} annotate endpoints ${scope}-config --overwrite config='${config.replace(/'/g, "'\\''")}'`;
     },
     stopDatabase: (site) => `${kubectl(dbCluster(site))} scale statefulset/${scope} --replicas=0 && `

@@ -23,7 +23,8 @@ export interface DrRunbookSpec {
     readonly members: number;
     /** Per site: the cluster that runs it, the host its primary is exposed on, the slot it uses as a standby. */
     readonly sites: Readonly<Record<string, {
-      readonly cluster: string; readonly primaryHost: string; readonly slot: string; readonly archive?: WalGArchiveLocation;
+      readonly cluster: string; readonly primaryHost: string; readonly primaryPort: number; readonly slot: string;
+      readonly archive?: WalGArchiveLocation;
     }>>;
     /** Whether every site archives WAL and takes base backups. */
     readonly archived: boolean;
@@ -49,8 +50,8 @@ export interface RunbookTarget {
   patronictl(site: string, args: string): string;
   /** SQL on the site's primary (or standby leader), printing the result. */
   sql(site: string, statement: string): string;
-  /** Marks the site's database a standby of `source` in its own DCS, with no member running. */
-  setStandbyInDcs(site: string, source: { readonly host: string; readonly slot: string }): string;
+  /** Marks the site's database a standby of the `source` site in its own DCS, with no member running. */
+  setStandbyInDcs(site: string, source: string): string;
   /** Stops the site's database members and keeps them stopped. */
   stopDatabase(site: string): string;
   /** Starts the site's database members. */
@@ -119,6 +120,7 @@ export function failoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from: 
       command: target.fence(from),
       why: `if ${from} comes back on its own it must take no writes and no traffic: two primaries accepting writes split the data`,
       verify: `no client reaches ${from}, and its database does not run`,
+      expectedDuration: budgeted('Fence'),
     },
   ];
   if (pg) {
@@ -186,7 +188,7 @@ export function failbackSteps(spec: DrRunbookSpec, target: RunbookTarget, from: 
       {
         title: `Mark ${from}'s database a standby of ${to} before it starts`,
         command: `${target.stopDatabase(from)} && ${target.patronictl(to, `edit-config --force --set slots.${pg.sites[from].slot}.type=physical`)} && `
-          + target.setStandbyInDcs(from, { host: pg.sites[to].primaryHost, slot: pg.sites[from].slot }),
+          + target.setStandbyInDcs(from, to),
         why: `otherwise ${from}'s old leader key survives and it is primary again within seconds, taking writes ${to} never sees, on the same timeline number`,
         verify: `${from}'s DCS holds standby_cluster pointing at ${pg.sites[to].primaryHost}`,
       },
@@ -270,7 +272,7 @@ function followArgs(pg: NonNullable<DrRunbookSpec['postgres']>, leader: string, 
   const archive = pg.sites[leader].archive;
   return [
     `--set standby_cluster.host=${pg.sites[leader].primaryHost}`,
-    '--set standby_cluster.port=5432',
+    `--set standby_cluster.port=${pg.sites[leader].primaryPort}`,
     `--set standby_cluster.primary_slot_name=${pg.sites[follower].slot}`,
     ...(archive && pg.archived ? [`--set 'standby_cluster.restore_command=${archiveRestoreCommand(archive)}'`] : []),
   ].join(' ');
