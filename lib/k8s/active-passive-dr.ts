@@ -10,7 +10,7 @@ import {
   BudgetItem, checkBudget, computeBudget, DataLossSpec, DEFAULT_DECISION_SECONDS, InSiteFailover, RecoveryBudget, TrafficSwitch,
 } from '../core/dr/budget';
 import {
-  activationItem, balancerBackupSwitch, dnsHealthCheckSwitch, k8gbSwitch, manualSwitch, patroniFailoverItems, patroniPromotionItem,
+  activationItem, balancerBackupSwitch, dnsHealthCheckSwitch, fenceItem, k8gbSwitch, manualSwitch, patroniFailoverItems, patroniPromotionItem,
   podFailureItems, redisSiteLoss, sentinelFailoverItems,
 } from '../core/dr/budget-items';
 import { renderDiagramSvg, renderMermaid } from '../core/dr/diagram';
@@ -605,6 +605,7 @@ export class ActivePassiveDr extends Construct {
       postgres: postgres && {
         scope: postgres.name,
         members: postgres.props.members ?? 3,
+        synchronous: postgres.props.synchronous ?? true,
         sites: Object.fromEntries(Object.entries(postgres.sites).map(([site, p]) => [site, {
           cluster: p.cluster, primaryHost: p.primaryHost, primaryPort: 5432, slot: slotName(site), archive: p.archive,
         }])),
@@ -626,7 +627,6 @@ export class ActivePassiveDr extends Construct {
       sharedSecrets: sharedSecretNames(topology, props, postgres, redis),
       secretsSynced: props.sharedSecrets?.externalSecrets !== undefined,
       budget: this.budget,
-      summary: this.output.summary,
     };
   }
 }
@@ -840,10 +840,6 @@ function objectStorageEndpoint(store: DrObjectStorage, site: string, activeSite:
       fromSite: activeSite, fromHost: store.sites[activeSite]?.host, mode: 'asynchronous', maxLag: store.replication.maxLag,
     },
   };
-}
-
-function fenceItem(fenceSeconds: number): BudgetItem {
-  return { step: 'Fence the lost site and check the standby', seconds: fenceSeconds, basis: `${fenceSeconds} s: declared fencing time (failover.fenceTime)` };
 }
 
 /** Kinds whose loss with a site counts in the RPO. */

@@ -119,6 +119,11 @@ export function patroniPromotionItem(name: string, timing: PatroniTimingProfile)
   };
 }
 
+/** Fencing the lost site and checking how far the standby is behind, before promoting it. */
+export function fenceItem(fenceSeconds: number): BudgetItem {
+  return { step: 'Fence the lost site and check the standby', seconds: fenceSeconds, basis: `${fenceSeconds} s: declared fencing time (failover.fenceTime)` };
+}
+
 /** DNS failover on a health check (Route 53, or any DNS with health-checked records). */
 export function dnsHealthCheckSwitch(what: string, check: { intervalSeconds: number; failureThreshold: number; ttlSeconds: number }): TrafficSwitch {
   return {

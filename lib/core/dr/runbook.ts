@@ -8,7 +8,6 @@
 import { formatSeconds, RecoveryBudget } from './budget';
 import { RunbookStep } from '../intents';
 import { archiveRestoreCommand, WalGArchiveLocation } from '../postgres/patroni-config';
-import { TopologySummary } from '../topology/topology-summary';
 import { seconds } from '../units';
 
 /** What the runbook needs to know of a topology. */
@@ -21,6 +20,8 @@ export interface DrRunbookSpec {
     /** Patroni scope (cluster name). */
     readonly scope: string;
     readonly members: number;
+    /** Whether the active site replicates synchronously inside itself. */
+    readonly synchronous: boolean;
     /** Per site: the cluster that runs it, the host its primary is exposed on, the slot it uses as a standby. */
     readonly sites: Readonly<Record<string, {
       readonly cluster: string; readonly primaryHost: string; readonly primaryPort: number; readonly slot: string;
@@ -41,7 +42,6 @@ export interface DrRunbookSpec {
   /** True when external-secrets keeps them in step. */
   readonly secretsSynced: boolean;
   readonly budget: RecoveryBudget;
-  readonly summary: TopologySummary;
 }
 
 /** How a step is carried out where the topology runs: each returns a shell command. */
@@ -81,8 +81,14 @@ export interface Runbook {
   readonly markdown: string;
 }
 
-/** Lag check: seconds since the standby replayed its last transaction. */
-const REPLAY_AGE_SQL = 'SELECT COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)::int AS replay_age_seconds';
+/** Behind by less than this, a standby has caught up: the switchover's read-only wait covers the rest. */
+export const CAUGHT_UP_BYTES = 16 * 1024 * 1024;
+
+/** Bytes the standby site replaying through `slot` is behind the primary (nothing when it is not connected). */
+function replayLagSql(slot: string): string {
+  return 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn) FROM pg_stat_replication r '
+    + `JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = '${slot}'`;
+}
 
 /**
  * The runbook of a topology, with the commands of `target`.
@@ -138,6 +144,7 @@ export function failoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from: 
         verify: target.sql(to, 'SELECT pg_is_in_recovery()'),
         expectedDuration: budgeted(`Promote ${pg.scope}`),
       },
+      ...synchronousStep(pg, target, to),
     );
     for (const other of others) {
       steps.push({
@@ -206,9 +213,9 @@ export function failbackSteps(spec: DrRunbookSpec, target: RunbookTarget, from: 
       },
       {
         title: `Wait until ${from} has caught up`,
-        command: target.sql(from, REPLAY_AGE_SQL),
-        why: 'a switch back is only lossless from a standby that is current',
-        verify: 'replay_age_seconds near 0 while writes flow',
+        command: target.sql(to, replayLagSql(pg.sites[from].slot)),
+        why: 'a switch back is only lossless from a standby that is current; the switchover waits for the last bytes itself',
+        verify: `${from} is connected through its slot and less than ${CAUGHT_UP_BYTES / 1024 / 1024} MB behind`,
       },
     );
   }
@@ -245,6 +252,7 @@ export function switchoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from
         why: `${to} becomes the writable copy`,
         verify: target.sql(to, 'SELECT pg_is_in_recovery()'),
       },
+      ...synchronousStep(pg, target, to),
       {
         title: `Make ${from} a standby of ${to}`,
         command: `${target.patronictl(to, `edit-config --force --set slots.${pg.sites[from].slot}.type=physical`)} && `
@@ -267,10 +275,26 @@ export function switchoverSteps(spec: DrRunbookSpec, target: RunbookTarget, from
   return steps;
 }
 
+/**
+ * Synchronous replication inside the new active site, once it writes: a separate change, since
+ * one made with the promotion delays it by a Patroni loop.
+ */
+function synchronousStep(pg: NonNullable<DrRunbookSpec['postgres']>, target: RunbookTarget, site: string): RunbookStep[] {
+  if (!pg.synchronous) return [];
+  return [{
+    title: `Replicate synchronously inside ${site} again`,
+    command: target.patronictl(site, 'edit-config --force --set synchronous_mode=true'),
+    why: 'a standby cluster replicates asynchronously; as the active site it confirms each commit on a second member again',
+    verify: target.patronictl(site, 'list'),
+  }];
+}
+
 /** patronictl arguments that make `follower` a standby of `leader`: its host, the slot kept for it, its archive. */
 function followArgs(pg: NonNullable<DrRunbookSpec['postgres']>, leader: string, follower: string): string {
   const archive = pg.sites[leader].archive;
   return [
+    // A standby cluster replicates asynchronously from the other site.
+    '--set synchronous_mode=false',
     `--set standby_cluster.host=${pg.sites[leader].primaryHost}`,
     `--set standby_cluster.port=${pg.sites[leader].primaryPort}`,
     `--set standby_cluster.primary_slot_name=${pg.sites[follower].slot}`,
