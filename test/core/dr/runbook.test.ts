@@ -59,8 +59,9 @@ describe('renderRunbook', () => {
     ]);
   });
 
-  it("gives each step the budget covers its share: decision, fencing, promotion, activation, traffic", () => {
-    const seconds = Object.fromEntries(three.failover.filter((s) => s.expectedDuration).map((s) => [s.title, s.expectedDuration!.toMilliseconds() / 1000]));
+  it('gives each step the budget covers its share: decision, fencing, promotion, activation, traffic', () => {
+    const seconds = Object.fromEntries(three.failover.filter((s) => s.expectedDuration)
+      .map((s) => [s.title, s.expectedDuration!.toMilliseconds() / 1000]));
     expect(seconds).toEqual({
       'Decide that dc1 is lost': 300, 'Fence dc1': 60, 'Promote the database on dc2': 12,
       'Make dc2 the active site in the topology': 60, 'Check clients reach dc2': 70,
