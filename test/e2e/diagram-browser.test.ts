@@ -13,10 +13,20 @@ import { launchChromium } from './support/chromium';
 import { serversAvailable } from './support/processes';
 import { renderDiagramSvg, renderMermaid } from '../../lib/core/dr/diagram';
 import { TopologySummary } from '../../lib/core/topology/topology-summary';
+import { chatSuiteThreeDc } from '../../examples/chat-suite-three-dc';
+import { contactCentreHaDr } from '../../examples/contact-centre-ha-dr';
+import { ActivePassiveDr } from '../../lib/k8s/active-passive-dr';
 import { DIAGRAM_FIXTURES, generatedSummary, ODD_NAMES_SUMMARY, threeSiteSummary } from '../support/diagram-fixtures';
 import { pngSize } from '../support/diagram-reading';
 
 const MERMAID_BUNDLE = require.resolve('mermaid/dist/mermaid.min.js');
+
+/** The DR examples as users write them: their runbook's Mermaid and their summary. */
+function example(build: (outdir: string) => { node: { findAll(): unknown[] } }): ActivePassiveDr {
+  const app = build(fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-diagram-example-')));
+  return app.node.findAll().find((c): c is ActivePassiveDr => c instanceof ActivePassiveDr)!;
+}
+const EXAMPLES = [['the three-data-centre example', () => example(chatSuiteThreeDc)], ['the contact-centre example', () => example(contactCentreHaDr)]] as const;
 
 interface Box { x: number; y: number; w: number; h: number }
 const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -79,6 +89,14 @@ const overlapping = (boxes: readonly { id: string | null; box: Box }[]) =>
       }
     });
 
+    it.each(EXAMPLES)("accepts the Mermaid block of %s's RUNBOOK.md", async (_name, build) => {
+      const dr = build();
+      const block = /```mermaid\n([\s\S]*?)```/.exec(dr.runbook)![1];
+      const result = await parseAndRender(block);
+      expect(result.error).toBeUndefined();
+      for (const site of dr.summary.sites) expect(result.rendered).toContain(`site ${site.name} · ${site.role}`);
+    });
+
     it('accepts odd names and shows them as text, never as markup', async () => {
       const result = await parseAndRender(renderMermaid(ODD_NAMES_SUMMARY));
       expect(result.error).toBeUndefined();
@@ -103,6 +121,7 @@ const overlapping = (boxes: readonly { id: string | null; box: Box }[]) =>
     // Plus odd names, and a generated four-site topology with three replication arrows.
     const SVG_FIXTURES: readonly (readonly [string, () => TopologySummary])[] = [
       ...DIAGRAM_FIXTURES, ['odd names', () => ODD_NAMES_SUMMARY], ['a generated four-site topology', () => generatedSummary(8)],
+      ...EXAMPLES.map(([name, build]) => [name, () => build().summary] as const),
     ];
     const opened = new Map<string, ReturnType<typeof measure>>();
     /** Each fixture is opened and measured once, for both tests that read it. */
