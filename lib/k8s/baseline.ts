@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { check } from '../core/errors';
+import { nameObjectsAfter } from './private/name-registry';
 import { kubeObject } from './private/kube-object';
 import { policyRules } from './private/network-policy';
 import { addSameRevisionAntiAffinity, antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor } from './private/placement';
@@ -12,7 +13,10 @@ import { DisruptionBudget, checkBudgetAllowsDrain } from '../core/service/disrup
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
 import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../core/service/network-peer';
 import { BASELINE_PLACEMENT, Placement } from '../core/service/placement';
-import { ResolvedService, ServiceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { checkEgressRule, checkIngressRule, ResolvedService, ServiceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { renamingErrors } from '../core/private/rename-errors';
+import { checkPriorityClassName } from '../core/validation/kubernetes';
+import { checkObject } from '../core/validation/shape';
 
 /** Props of {@link Baseline}. */
 export interface BaselineProps {
@@ -79,11 +83,14 @@ export class Baseline extends Construct {
 
   constructor(scope: Construct, id: string, props: BaselineProps) {
     super(scope, id);
+    checkObject(this.node.path, 'props', props, "{ service: { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 8080 } }");
     const service = resolveServiceSpec(this.node.path, props.service);
+    if (props.priorityClassName !== undefined) checkPriorityClassName(this.node.path, 'priorityClassName', props.priorityClassName);
     const shape = this._shape(props, service);
     checkBudgetAllowsDrain(this.node.path, shape.disruptionBudget, shape.minReplicas);
 
     this.resolved = service;
+    nameObjectsAfter(this, 'service.name', service.name);
     this.selector = selectorLabels(service.labelSubject);
     this.ingressRules = [...service.ingress];
     this.egressRules = [...service.egress];
@@ -179,6 +186,8 @@ export class Baseline extends Construct {
    */
   public allowFrom(peer: NetworkPeer, ports?: readonly NetworkPort[]): IngressRule {
     const rule: IngressRule = { from: peer, ports };
+    renamingErrors(this.node.path, [['allowFrom.from', 'allowFrom.peer']],
+      () => checkIngressRule(this.node.path, 'allowFrom', rule, this.resolved.ports));
     this.ingressRules.push(rule);
     return rule;
   }
@@ -190,6 +199,7 @@ export class Baseline extends Construct {
    */
   public allowTo(peer: NetworkPeer, ports: readonly NetworkPort[]): EgressRule {
     const rule: EgressRule = { to: peer, ports };
+    renamingErrors(this.node.path, [['allowTo.to', 'allowTo.peer']], () => checkEgressRule(this.node.path, 'allowTo', rule));
     this.egressRules.push(rule);
     return rule;
   }

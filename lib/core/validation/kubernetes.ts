@@ -67,6 +67,16 @@ export function checkSubdomainName(path: string, field: string, value: unknown, 
   }
 }
 
+/** Throws unless `value` names a PriorityClass. */
+export function checkPriorityClassName(path: string, field: string, value: unknown): asserts value is string {
+  checkSubdomainName(path, field, value, 'a PriorityClass', 'hadr-high-availability');
+}
+
+/** Throws unless `value` names a StorageClass. */
+export function checkStorageClassName(path: string, field: string, value: unknown): asserts value is string {
+  checkSubdomainName(path, field, value, 'a StorageClass', 'fast-ssd');
+}
+
 /** Throws unless `value` names a Secret. */
 export function checkSecretName(path: string, field: string, value: unknown): asserts value is string {
   checkSubdomainName(path, field, value, 'a Secret', 'app-credentials');

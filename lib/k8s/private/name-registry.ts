@@ -16,8 +16,8 @@ interface Claim {
 }
 
 const SOURCES = new WeakMap<IConstruct, NameSource>();
-/** Names taken per construct tree (the app), then per namespace, then per `<kind group>:<name>`. */
-const CLAIMS = new WeakMap<IConstruct, Map<string, Map<string, Claim>>>();
+/** Names taken per chart, by `<kind group>:<name>`. */
+const CLAIMS = new WeakMap<IConstruct, Map<string, Claim>>();
 
 /** Kinds whose objects have no namespace: one object per cluster, shared by design. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'PriorityClass', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass']);
@@ -37,9 +37,9 @@ export function nameObjectsAfter(construct: IConstruct, field: string, value: st
 /**
  * Takes `name` for an object of `kind` in the namespace of `scope`'s chart, or throws a
  * HadrError naming the prop the name came from and the construct that already writes an object
- * of that kind and name there. Charts with the same namespace in one app share their names;
- * a chart without a namespace is a namespace of its own. Objects outside a construct that
- * declared its naming prop ({@link nameObjectsAfter}) are not tracked.
+ * of that kind and name there. Names are tracked per chart: charts of one app often stand for
+ * different clusters or sites (a primary and its DR standby) with the same namespace. Objects
+ * outside a construct that declared its naming prop ({@link nameObjectsAfter}) are not tracked.
  */
 export function claimObjectName(scope: IConstruct, kind: string, name: string): void {
   if (CLUSTER_SCOPED.has(kind)) return;
@@ -54,16 +54,12 @@ export function claimObjectName(scope: IConstruct, kind: string, name: string): 
       fix: "give the chart a namespace of lowercase letters, digits and '-', e.g. new Chart(app, 'shop', { namespace: 'shop' })",
     });
   }
-  const namespace = chart.namespace !== undefined ? `namespace:${chart.namespace}` : `chart:${chart.node.path}`;
-  const root = chart.node.root;
-  const byNamespace = CLAIMS.get(root) ?? new Map<string, Map<string, Claim>>();
-  CLAIMS.set(root, byNamespace);
-  const names = byNamespace.get(namespace) ?? new Map<string, Claim>();
-  byNamespace.set(namespace, names);
+  const names = CLAIMS.get(chart) ?? new Map<string, Claim>();
+  CLAIMS.set(chart, names);
   const key = `${KIND_GROUP[kind] ?? kind}:${name}`;
   const taken = names.get(key);
   if (taken && taken.owner !== owner) {
-    const where = chart.namespace !== undefined ? `namespace "${chart.namespace}"` : `the namespace of chart ${chart.node.path}`;
+    const where = chart.namespace !== undefined ? `namespace "${chart.namespace}"` : `the namespace of chart ${chart.node.path || '(the app)'}`;
     throw new HadrError({
       path: owner.node.path, field: source.field, value: source.value,
       problem: `would name the ${kind} "${name}", but ${taken.owner.node.path} already writes the ${taken.kind} "${name}" in ${where}: one would overwrite the other`,
