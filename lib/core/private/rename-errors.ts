@@ -18,8 +18,16 @@ export function renamingErrors<T>(path: string, mapping: FieldMapping, build: ()
     if (!(err instanceof HadrError)) throw err;
     const field = renameField(err.field, mapping) ?? (fallback !== undefined && !err.field.startsWith(fallback) ? `${fallback}${err.field}` : err.field);
     if (err.path === path && field === err.field) throw err;
-    throw new HadrError({ path, field, value: err.value, problem: err.problem, fix: err.fix });
+    throw new HadrError({ path, field, value: err.value, problem: renameWords(err.problem, mapping), fix: renameWords(err.fix, mapping) });
   }
+}
+
+/** Inner field names mentioned in a message's text, replaced by the outer ones. */
+function renameWords(text: string, mapping: FieldMapping): string {
+  return mapping.reduce((result, [inner, outer]) => {
+    const escaped = inner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return result.replace(new RegExp(`(?<![\\w.])${escaped}(?![\\w])`, 'g'), outer);
+  }, text);
 }
 
 /** `field` with the first matching inner prefix replaced by its outer name; undefined when none matches. */
