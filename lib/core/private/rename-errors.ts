@@ -17,8 +17,10 @@ export function renamingErrors<T>(path: string, mapping: FieldMapping, build: ()
   } catch (err) {
     if (!(err instanceof HadrError)) throw err;
     const field = renameField(err.field, mapping) ?? (fallback !== undefined && !err.field.startsWith(fallback) ? `${fallback}${err.field}` : err.field);
-    if (err.path === path && field === err.field) throw err;
-    throw new HadrError({ path, field, value: err.value, problem: renameWords(err.problem, mapping), fix: renameWords(err.fix, mapping) });
+    const problem = renameWords(err.problem, mapping);
+    const fix = renameWords(err.fix, mapping);
+    if (err.path === path && field === err.field && problem === err.problem && fix === err.fix) throw err;
+    throw new HadrError({ path, field, value: err.value, problem, fix });
   }
 }
 

@@ -165,7 +165,7 @@ export interface RedisConfigSpec {
 }
 
 /** Directives that carry a password (`user` can, through `>password` rules). */
-const REDIS_SECRET_DIRECTIVES = new Set(['requirepass', 'masterauth', 'user']);
+const REDIS_SECRET_DIRECTIVES = new Set(['requirepass', 'masterauth', 'user', 'tls-key-file-pass', 'tls-client-key-file-pass']);
 
 /**
  * redis.conf for one server: listener, persistence, replication, durability and announcement,
