@@ -207,3 +207,39 @@ function network(cidr: ParsedCidr): bigint {
   const hostBits = BigInt(bits(cidr.family) - cidr.prefix);
   return (cidr.value >> hostBits) << hostBits;
 }
+
+/**
+ * Throws unless `value` is the address of a component elsewhere: a DNS host name (not one
+ * resolving to the pod itself or a metadata server, not a number in disguise) or an IP address
+ * outside loopback, link-local (the cloud metadata server), unspecified and multicast ranges.
+ * What goes in as such an address becomes an ExternalName, an EndpointSlice and an egress rule
+ * open to every pod that uses it.
+ */
+export function checkRemoteHost(path: string, field: string, value: unknown, fix: string): void {
+  const ip = parseIp(value);
+  if (ip) {
+    checkNotSpecialRange(path, field, value as string, ip);
+    return;
+  }
+  if (!isHostName(value, { lowercase: true })) {
+    throw new HadrError({
+      path, field, value,
+      problem: typeof value === 'string' && /^[0-9.]+$|^0x/i.test(value.slice(value.lastIndexOf('.') + 1))
+        ? 'is neither a DNS name nor an IP address in its one plain spelling (resolvers read numeric names such as 127.1 or 010.0.0.1 as addresses)'
+        : 'must be a DNS name or an IP address',
+      fix,
+    });
+  }
+  if (isLocalHostName(value)) {
+    throw new HadrError({
+      path, field, value, problem: 'names the pod itself or a cloud metadata server, not a shared component', fix,
+    });
+  }
+}
+
+/** Throws unless `value` is a canonical CIDR range clear of loopback, link-local and metadata ranges. */
+export function checkRemoteNetwork(path: string, field: string, value: unknown): ParsedCidr {
+  const range = checkCidr(path, field, value);
+  checkNotSpecialRange(path, field, value as string, range);
+  return range;
+}
