@@ -8,6 +8,9 @@ import { kubeObject } from './private/kube-object';
 import { sharedEndpointObjects } from './private/shared-endpoint-objects';
 import { TopologyApp } from './topology-app';
 import { check, HadrError } from '../core/errors';
+import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
+import { checkObject } from '../core/validation/shape';
+import { checkTextTree } from '../core/validation/text';
 import { GitOps, ResolvedGitOps, resolveGitOps } from '../core/gitops/gitops';
 import { recommendedLabels } from '../core/service/labels';
 import { NetworkPeer } from '../core/service/network-peer';
@@ -154,6 +157,8 @@ export class MultiCluster extends Construct {
   constructor(scope: Construct, id: string, props: MultiClusterProps) {
     super(scope, id);
     const path = this.node.path;
+    checkObject(path, 'props', props, "{ services: [...], clusters: [{ name: 'dc1-a' }, { name: 'dc1-b' }] }");
+    checkTextTree(path, props, '', (field) => /^(services\[\d+\]|clusters\[\d+\]\.services\.[^.]+)\.(command\[|args\[|env\.|annotations\.)/.test(field));
     const app = TopologyApp.of(this);
     checkName(path, 'id', id);
     const namespace = props.namespace ?? id;
@@ -175,11 +180,19 @@ export class MultiCluster extends Construct {
     this.gitOps = props.gitOps === undefined ? undefined : resolveGitOps(path, props.gitOps);
     if (props.loadBalancing !== undefined) {
       this.loadBalancing = resolveLoadBalancing(path, props.loadBalancing, services, clusters);
-      this.balancerSpec = crossClusterBalancerSpec(`${path}/balancer`, this.loadBalancing);
-      this.balancerConfig = renderHaproxyConfig(this.balancerSpec);
+      const balancing = this.loadBalancing;
+      this.balancerSpec = crossClusterBalancerSpec(path, balancing);
+      this.balancerConfig = renamingErrors(path, [], () => renderHaproxyConfig(this.balancerSpec!), 'loadBalancing.');
     }
 
-    this.clusters = clusters.map((cluster) => this.addCluster(app, id, cluster, props.services));
+    if (this.gitOps?.tool === 'argo-cd') {
+      clusters.forEach((cluster, i) => check(`${id}-${cluster.name}`.length <= 63, {
+        path, field: `clusters[${i}].name`, value: cluster.name,
+        problem: `with the topology "${id}" names the Argo CD Application "${id}-${cluster.name}", longer than the 63 characters of the label Argo CD tracks it by`,
+        fix: 'use a shorter cluster name or topology id',
+      }));
+    }
+    this.clusters = clusters.map((cluster, i) => this.addCluster(app, id, cluster, i, props.services));
     this.gitOpsCharts = this.gitOps ? this.addGitOps(app, id, clusters, this.gitOps) : [];
 
     this.summary = summarizeMultiCluster({
@@ -216,7 +229,7 @@ export class MultiCluster extends Construct {
     return found;
   }
 
-  private addCluster(app: TopologyApp, id: string, cluster: ResolvedCluster, declared: readonly ServiceSpec[]): ActiveCluster {
+  private addCluster(app: TopologyApp, id: string, cluster: ResolvedCluster, index: number, declared: readonly ServiceSpec[]): ActiveCluster {
     const chart = app.addFolderChart(cluster.name, id, { namespace: this.namespace }, this);
     chart.node.addValidation({ validate: () => statefulPlacementErrors(chart, cluster.name) });
     const scope = new Construct(chart, cluster.name);
@@ -238,13 +251,20 @@ export class MultiCluster extends Construct {
     namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 
     const workloads: Record<string, Baseline> = {};
-    for (const spec of declared) {
+    declared.forEach((spec, j) => {
       const override = cluster.services[spec.name];
       const service = applyServiceOverride(spec, override);
-      workloads[spec.name] = cluster.availability === AvailabilityMode.MULTI_REPLICA
+      // Errors name the topology's props: the override where the cluster gave one, else the service.
+      const overridden = `clusters[${index}].services.${spec.name}`;
+      const mapping: FieldMapping = [
+        ['replicas', `${overridden}.replicas`],
+        ...Object.keys(override ?? {}).map((key) => [`service.${key}`, `${overridden}.${key}`] as const),
+        ['service', `services[${j}]`],
+      ];
+      workloads[spec.name] = renamingErrors(this.node.path, mapping, () => (cluster.availability === AvailabilityMode.MULTI_REPLICA
         ? new MultiReplica(scope, spec.name, { service, replicas: override?.replicas })
-        : new Baseline(scope, spec.name, { service });
-    }
+        : new Baseline(scope, spec.name, { service })));
+    });
 
     const sharedEndpoints: Record<string, ApiObject> = {};
     for (const endpoint of this.sharedEndpoints) {
@@ -328,7 +348,7 @@ function resolveServices(path: string, services: readonly ServiceSpec[]): Resolv
     path, field: 'services', value: services,
     problem: 'must list at least one service', fix: "give e.g. [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 8080 }]",
   });
-  const resolved = services.map((spec) => resolveServiceSpec(path, spec));
+  const resolved = services.map((spec, i) => renamingErrors(path, [['service', `services[${i}]`]], () => resolveServiceSpec(path, spec)));
   resolved.forEach((service, i) => check(resolved.findIndex((s) => s.name === service.name) === i, {
     path, field: `services[${i}].name`, value: service.name,
     problem: 'is used by another service', fix: 'give every service its own name',

@@ -428,9 +428,9 @@ describe('MultiCluster', () => {
       ['a replica override on a Baseline cluster', { clusters: [{ name: 'dc1-a', availability: AvailabilityMode.BASELINE, services: { web: { replicas: 2 } } }, { name: 'dc1-b' }] },
         'chat: clusters[0].services.web.replicas needs the MultiReplica mode: Baseline runs one replica (got 2); set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop replicas'],
       ['a replica override below two, named by cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc1-b', services: { web: { replicas: 1 } } }] },
-        'chat/dc1-b/web: replicas must be at least 2: one replica cannot fail over (got 1); use 3 (the default), or Baseline for a single replica'],
+        'chat: clusters[1].services.web.replicas must be at least 2: one replica cannot fail over (got 1); use 3 (the default), or Baseline for a single replica'],
       ['an autoscaled service on a Baseline cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc2', availability: AvailabilityMode.BASELINE }] },
-        'chat/dc2/worker: service.autoscale needs at least two replicas, and Baseline runs one (got {"min":2,"max":8}); use MultiReplica, or drop autoscale'],
+        'chat: services[1].autoscale needs at least two replicas, and Baseline runs one (got {"min":2,"max":8}); use MultiReplica, or drop autoscale'],
       ['two services of one name', { services: [web, { ...worker, name: 'web' }] },
         'chat: services[1].name is used by another service (got "web"); give every service its own name'],
       ['GitOps without a repository URL', { gitOps: GitOps.argoCd({ repoURL: '' }) },
@@ -450,7 +450,7 @@ describe('MultiCluster', () => {
       ['a shared endpoint used by an unknown service', { sharedEndpoints: [{ ...redis, usedBy: ['api'] }] },
         'chat: sharedEndpoints[0].usedBy[0] is not a service of the topology (got "api"); use one of "web", "worker"'],
       ['a literal secret in a cluster override', { clusters: [{ name: 'dc1-a', services: { web: { env: { DB_PASSWORD: 'hunter2' } } } }, { name: 'dc1-b' }] },
-        'chat/dc1-a/web: service.env.DB_PASSWORD looks like a secret and would be written into the manifest in clear (got "<redacted>")'],
+        'chat: clusters[0].services.web.env.DB_PASSWORD looks like a secret and would be written into the manifest in clear (got "<redacted>")'],
     ])('%s', (_what, props, message) => {
       // Without load balancing unless the case asks for it: most cases declare clusters without ingresses.
       expect(() => topology({ loadBalancing: undefined, ...props })).toThrow(message);

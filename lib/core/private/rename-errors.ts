@@ -24,9 +24,13 @@ export function renamingErrors<T>(path: string, mapping: FieldMapping, build: ()
   }
 }
 
-/** Inner field names mentioned in a message's text, replaced by the outer ones. */
+/**
+ * Inner field names mentioned in a message's text, replaced by the outer ones. Only names that
+ * read as code (camelCase, dotted or indexed, such as `synchronousModeStrict`) are replaced:
+ * a plain word such as `replicas` is also English.
+ */
 function renameWords(text: string, mapping: FieldMapping): string {
-  return mapping.reduce((result, [inner, outer]) => {
+  return mapping.filter(([inner]) => /[A-Z.[]/.test(inner)).reduce((result, [inner, outer]) => {
     const escaped = inner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return result.replace(new RegExp(`(?<![\\w.])${escaped}(?![\\w])`, 'g'), outer);
   }, text);
