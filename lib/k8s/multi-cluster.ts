@@ -10,6 +10,7 @@ import { TopologyApp } from './topology-app';
 import { check, HadrError } from '../core/errors';
 import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { checkObject } from '../core/validation/shape';
+import { checkTopologyInput } from '../core/validation/topology-input';
 import { checkTextTree } from '../core/validation/text';
 import { GitOps, ResolvedGitOps, resolveGitOps } from '../core/gitops/gitops';
 import { recommendedLabels } from '../core/service/labels';
@@ -158,6 +159,7 @@ export class MultiCluster extends Construct {
     super(scope, id);
     const path = this.node.path;
     checkObject(path, 'props', props, "{ services: [...], clusters: [{ name: 'dc1-a' }, { name: 'dc1-b' }] }");
+    checkTopologyInput(path, props);
     checkTextTree(path, props, '', (field) => /^(services\[\d+\]|clusters\[\d+\]\.services\.[^.]+)\.(command\[|args\[|env\.|annotations\.)/.test(field));
     const app = TopologyApp.of(this);
     checkName(path, 'id', id);

@@ -3,6 +3,8 @@ import { DurationLike, isDurationLike, seconds } from '../units';
 import { checkSecretName } from '../validation/kubernetes';
 import { findCredential } from '../validation/secrets';
 import { checkTextTree } from '../validation/text';
+import { checkShape } from '../validation/shape';
+import { GITOPS_OPTIONS_SHAPE } from '../validation/spec-shapes';
 
 /** Where the one repository of a topology lives; every cluster syncs its own folder of it. */
 export interface GitRepositoryOptions {
@@ -172,6 +174,7 @@ export function resolveGitOps(path: string, gitOps: GitOps): ResolvedGitOps {
     problem: 'must be a GitOps choice', fix: 'use GitOps.argoCd({ repoURL }) or GitOps.flux({ repoURL })',
   });
   const o = gitOps.options ?? ({} as ArgoCdOptions & FluxOptions);
+  checkShape(path, 'gitOps', o, GITOPS_OPTIONS_SHAPE);
   check(typeof o.repoURL === 'string' && o.repoURL.trim().length > 0, {
     path, field: 'gitOps.repoURL', value: o.repoURL,
     problem: 'is required: every cluster syncs its folder from this one repository',

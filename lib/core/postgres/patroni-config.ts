@@ -12,7 +12,8 @@ import { DurationLike, isDurationLike, isSizeLike, SizeLike, toSecondsCeil } fro
 import { INT32_MAX, isLabelValueSyntax, qualifiedNameProblem } from '../validation/kubernetes';
 import { parseIp } from '../validation/network';
 import { findCredential } from '../validation/secrets';
-import { checkObject } from '../validation/shape';
+import { checkObject, checkShape } from '../validation/shape';
+import { PATRONI_CONFIG_SHAPE } from '../validation/spec-shapes';
 import { checkTextTree } from '../validation/text';
 
 /** A PostgreSQL parameter value as Patroni accepts it. */
@@ -447,6 +448,7 @@ export function validatePatroniConfig(spec: PatroniConfigSpec): void {
   checkObject(path, 'spec', spec, "{ scope: 'db', members: 3, dcs: { kind: 'kubernetes' }, postgresql: { dataDir: '/data' } }");
   checkObject(path, 'dcs', spec.dcs, "{ kind: 'kubernetes' }");
   checkObject(path, 'postgresql', spec.postgresql, "{ dataDir: '/home/postgres/pgdata/pgroot/data' }");
+  checkShape(path, '', spec, PATRONI_CONFIG_SHAPE);
   rejectLiteralPasswords(path, spec, '');
   // Every string lands in patroni.yml, which PyYAML (YAML 1.1) reads: one line, no controls.
   checkTextTree(path, spec, '');
@@ -930,7 +932,8 @@ function isPort(port: unknown): boolean {
   return Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535;
 }
 
-function isHostPort(value: string): boolean {
+function isHostPort(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
   const i = value.lastIndexOf(':');
   const host = value.slice(0, i);
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;

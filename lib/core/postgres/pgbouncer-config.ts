@@ -7,7 +7,8 @@ import { checkListenAddress, isHostOrIp } from './private/postgres-checks';
 import { DurationLike, isDurationLike, seconds, toSecondsCeil } from '../units';
 import { INT32_MAX } from '../validation/kubernetes';
 import { findCredential, isSecretName } from '../validation/secrets';
-import { checkObject } from '../validation/shape';
+import { checkObject, checkShape } from '../validation/shape';
+import { PGBOUNCER_INI_SHAPE } from '../validation/spec-shapes';
 import { checkTextTree } from '../validation/text';
 
 /**
@@ -160,6 +161,7 @@ export function validatePgbouncerIni(spec: PgbouncerIniSpec): void {
   const path = spec.path ?? 'pgbouncer';
   checkObject(path, 'spec', spec, "{ databases: [{ name: '*', host: 'db' }], auth: { file: '/etc/pgbouncer/userlist.txt' } }");
   checkObject(path, 'auth', spec.auth, "{ file: '/etc/pgbouncer/userlist.txt' }");
+  checkShape(path, '', spec, PGBOUNCER_INI_SHAPE);
   rejectLiteralPasswords(path, spec, '');
   // pgbouncer.ini is line-based and lands in a ConfigMap: every value is one plain line.
   checkTextTree(path, spec, '');

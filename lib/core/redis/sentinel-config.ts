@@ -12,6 +12,8 @@ import { AnnounceAddress, RedisAddress, RedisAuth } from './redis-config';
 import { SentinelTiming, SentinelTimingProfile } from './redis-timing';
 import { INT32_MAX } from '../validation/kubernetes';
 import { isSecretName } from '../validation/secrets';
+import { checkObject, checkShape } from '../validation/shape';
+import { SENTINEL_CONFIG_SHAPE } from '../validation/spec-shapes';
 
 /** The port Sentinel listens on unless told otherwise. */
 export const SENTINEL_PORT = 26379;
@@ -198,6 +200,8 @@ type ResolvedSentinelConfig = Required<Omit<SentinelConfigSpec, 'announce' | 'cl
 
 /** Defaults filled in and every value checked. */
 function resolveSentinelConfig(spec: SentinelConfigSpec): ResolvedSentinelConfig {
+  checkObject(String(spec?.path ?? 'sentinel'), 'spec', spec, "{ path: 'shop/cache', masterName: 'cache', primary: { host, port }, sentinels: 3, auth }");
+  checkShape(String(spec.path ?? 'sentinel'), '', spec, SENTINEL_CONFIG_SHAPE);
   const { path } = spec;
   checkSentinelCount(path, spec.sentinels);
   const majority = sentinelMajority(spec.sentinels);

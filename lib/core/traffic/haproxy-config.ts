@@ -7,7 +7,8 @@ import { HaproxyCheckTiming } from '../postgres/patroni-timing';
 import { DurationLike, isDurationLike, millis, seconds } from '../units';
 import { INT32_MAX } from '../validation/kubernetes';
 import { isHostName, parseIp, specialRange } from '../validation/network';
-import { checkObject } from '../validation/shape';
+import { checkObject, checkShape } from '../validation/shape';
+import { HAPROXY_CONFIG_SHAPE } from '../validation/spec-shapes';
 
 /** How HAProxy handles a connection: raw TCP (PostgreSQL) or parsed HTTP (cookies, paths). */
 export type HaproxyMode = 'tcp' | 'http';
@@ -249,6 +250,10 @@ export function renderHaproxyConfig(spec: HaproxyConfigSpec): string {
 export function validateHaproxyConfig(spec: HaproxyConfigSpec): void {
   const path = spec.path ?? 'haproxy';
   checkObject(path, 'spec', spec, "{ listeners: [{ name: 'primary', port: 5000, servers: [...] }] }");
+  check(Array.isArray(spec.listeners) && spec.listeners.length > 0, {
+    path, field: 'listeners', value: spec.listeners, problem: 'must have at least one listener', fix: 'add a listener with servers',
+  });
+  checkShape(path, '', spec, HAPROXY_CONFIG_SHAPE);
   if (spec.statsSocket !== undefined) checkStatsSocket(path, spec.statsSocket);
   check(Array.isArray(spec.listeners) && spec.listeners.length > 0, {
     path, field: 'listeners', value: spec.listeners, problem: 'must have at least one listener', fix: 'add a listener with servers',

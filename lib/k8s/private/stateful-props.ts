@@ -4,7 +4,7 @@ import { checkName, checkPeer } from '../../core/service/service-spec';
 import { checkGeneratedNameLength, checkLabelValue, checkPriorityClassName, checkStorageClassName, MAX_STATEFUL_SET_NAME } from '../../core/validation/kubernetes';
 import { isHostName, parseIp } from '../../core/validation/network';
 import { findCredential } from '../../core/validation/secrets';
-import { checkArray, checkOneOf, checkOptionalArray } from '../../core/validation/shape';
+import { checkArray, checkOneOf, checkOptionalArray, checkString } from '../../core/validation/shape';
 import { checkTextTree } from '../../core/validation/text';
 
 /** What the stateful constructs (PatroniCluster, RedisSentinel) share in their props. */
@@ -95,4 +95,5 @@ export function checkHostList(path: string, field: string, hosts: unknown): void
   check(hosts.length > 0, {
     path, field, value: hosts, problem: 'must list at least one member', fix: 'give every member as host:port',
   });
+  hosts.forEach((host, i) => checkString(path, `${field}[${i}]`, host, "'etcd-0.etcd:2379'"));
 }
