@@ -11,6 +11,7 @@ import { check, HadrError } from '../core/errors';
 import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { checkObject } from '../core/validation/shape';
 import { checkTopologyInput } from '../core/validation/topology-input';
+import { nameObjectsAfter } from './private/name-registry';
 import { checkTextTree } from '../core/validation/text';
 import { GitOps, ResolvedGitOps, resolveGitOps } from '../core/gitops/gitops';
 import { recommendedLabels } from '../core/service/labels';
@@ -269,13 +270,15 @@ export class MultiCluster extends Construct {
     });
 
     const sharedEndpoints: Record<string, ApiObject> = {};
-    for (const endpoint of this.sharedEndpoints) {
+    this.sharedEndpoints.forEach((endpoint, i) => {
       const labels = recommendedLabels({ name: endpoint.name, instance: endpoint.name, component: endpoint.kind, partOf: id });
-      sharedEndpoints[endpoint.name] = sharedEndpointObjects(new Construct(scope, `shared-${endpoint.name}`), endpoint, labels).service;
+      const endpointScope = new Construct(scope, `shared-${endpoint.name}`);
+      nameObjectsAfter(endpointScope, `sharedEndpoints[${i}].name`, endpoint.name);
+      sharedEndpoints[endpoint.name] = sharedEndpointObjects(endpointScope, endpoint, labels).service;
       for (const client of endpoint.usedBy) {
         for (const rule of endpoint.egress) workloads[client].allowTo(rule.to, rule.ports);
       }
-    }
+    });
 
     const ingress = this.loadBalancing && this.addIngress(scope, cluster, workloads[this.loadBalancing.service], this.loadBalancing);
     return { name: cluster.name, chart, namespace, workloads, sharedEndpoints, ingress };

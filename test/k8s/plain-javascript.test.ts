@@ -31,7 +31,13 @@ function build(construct: (chart: Chart) => void): () => void {
   return () => {
     const chart = new Chart(new App(), 'shop', { namespace: 'shop' });
     construct(chart);
-    validateManifests(Testing.synth(chart));
+    // Whatever was accepted synthesizes without an error of any kind (a HadrError here would come
+    // too late: a plain App may have written other charts already) and validates.
+    try {
+      validateManifests(Testing.synth(chart));
+    } catch (err) {
+      throw new Error(`accepted, then failed at synth: ${(err as Error).message}`);
+    }
   };
 }
 
@@ -93,7 +99,11 @@ describe('every value in every prop is refused or gives valid output', () => {
     const run = (props: any) => () => {
       const app = new TopologyApp({ outdir: '/nonexistent' });
       const topology = new MultiCluster(app, 'chat', props);
-      for (const cluster of topology.clusters) validateManifests(Testing.synth(cluster.chart));
+      try {
+        for (const cluster of topology.clusters) validateManifests(Testing.synth(cluster.chart));
+      } catch (err) {
+        throw new Error(`accepted, then failed at synth: ${(err as Error).message}`);
+      }
     };
     const props = {
       services: [{ name: 'web', image: 'ghcr.io/acme/web:1.0.0', port: 8080, healthPath: '/healthz', env: { LOG_LEVEL: 'info' } }],

@@ -329,6 +329,16 @@ function checkDatabase(path: string, field: string, db: PgbouncerDatabase): void
 
 /** Any field named like a password holding a value is a literal secret on its way into a manifest. */
 function rejectLiteralPasswords(path: string, value: unknown, field: string): void {
+  if (typeof value === 'string') {
+    const credential = findCredential(value);
+    if (credential) {
+      throw new HadrError({
+        path, field, value: credential.redacted, problem: `holds a credential (${credential.what}) that would be written into pgbouncer.ini in clear`,
+        fix: 'put the user\'s SCRAM secret in the auth file (mounted from a Secret) or use auth.query',
+      });
+    }
+    return;
+  }
   if (value === null || typeof value !== 'object' || isDurationLike(value)) return;
   for (const [key, child] of Object.entries(value)) {
     const childField = field === '' ? key : `${field}.${key}`;

@@ -104,5 +104,11 @@ export function checkServiceInput(path: string, spec: ServiceSpec): void {
   }
   checkArgsHoldNoCredential(path, 'service.command', spec.command ?? [], SECRET_FIX);
   checkArgsHoldNoCredential(path, 'service.args', spec.args ?? [], SECRET_FIX);
+  for (const field of ['healthCheck', 'livenessCheck'] as const) {
+    const check = spec[field];
+    if (check?.command) checkArgsHoldNoCredential(path, `service.${field}.command`, check.command, SECRET_FIX);
+    if (typeof check?.path === 'string') checkNoCredential(path, `service.${field}.path`, check.path, SECRET_FIX);
+  }
+  if (typeof spec.healthPath === 'string') checkNoCredential(path, 'service.healthPath', spec.healthPath, SECRET_FIX);
   for (const [key, value] of Object.entries(spec.annotations ?? {})) checkNoCredential(path, `service.annotations.${key}`, value, SECRET_FIX);
 }
