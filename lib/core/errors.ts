@@ -1,3 +1,4 @@
+import { visible } from './private/visible';
 import { isDurationLike, isSizeLike } from './units';
 
 /**
@@ -65,8 +66,3 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** Escapes what a terminal would hide or break a line on (C1 controls, line separators, bidi and zero-width marks). */
-function visible(text: string): string {
-  return text.replace(/[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff0-\uffff]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

@@ -5,15 +5,12 @@ import { Baseline } from './baseline';
 import { MultiReplica } from './multi-replica';
 import { argoCdApplicationSet, fluxSync, GitOpsTarget } from './private/gitops-objects';
 import { kubeObject } from './private/kube-object';
+import { nameObjectsAfter } from './private/name-registry';
 import { sharedEndpointObjects } from './private/shared-endpoint-objects';
 import { TopologyApp } from './topology-app';
 import { check, HadrError } from '../core/errors';
-import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
-import { checkObject } from '../core/validation/shape';
-import { checkTopologyInput } from '../core/validation/topology-input';
-import { nameObjectsAfter } from './private/name-registry';
-import { checkTextTree } from '../core/validation/text';
 import { GitOps, ResolvedGitOps, resolveGitOps } from '../core/gitops/gitops';
+import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { recommendedLabels } from '../core/service/labels';
 import { NetworkPeer } from '../core/service/network-peer';
 import { checkName, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
@@ -27,6 +24,9 @@ import {
   CrossClusterLoadBalancing, crossClusterBalancerSpec, ResolvedLoadBalancing, resolveLoadBalancing,
 } from '../core/traffic/cross-cluster-balancer';
 import { HaproxyConfigSpec, renderHaproxyConfig } from '../core/traffic/haproxy-config';
+import { checkObject } from '../core/validation/shape';
+import { checkTextTree } from '../core/validation/text';
+import { checkTopologyInput } from '../core/validation/topology-input';
 
 /** Props of {@link MultiCluster}. */
 export interface MultiClusterProps {
@@ -161,7 +161,9 @@ export class MultiCluster extends Construct {
     const path = this.node.path;
     checkObject(path, 'props', props, "{ services: [...], clusters: [{ name: 'dc1-a' }, { name: 'dc1-b' }] }");
     checkTopologyInput(path, props);
-    checkTextTree(path, props, '', (field) => /^(services\[\d+\]|clusters\[\d+\]\.services\.[^.]+)\.(command\[|args\[|env\.|annotations\.)/.test(field));
+    checkTextTree(path, props, '', (field) => /^(services\[\d+\]|clusters\[\d+\]\.services\.[^.]+)\.(command\[|args\[|env\.|annotations\.)/.test(field),
+      // Choice objects: checked, under the names the user wrote, where they are resolved.
+      (field) => field === 'gitOps' || field === 'loadBalancing.balancer');
     const app = TopologyApp.of(this);
     checkName(path, 'id', id);
     const namespace = props.namespace ?? id;

@@ -6,10 +6,12 @@ import { PATRONI_CLUSTER_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/
 import { check } from '../core/errors';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
+import { claimObjectName, nameObjectsAfter } from './private/name-registry';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
+import { checkEndpointUrl, checkHostList, checkS3Prefix, checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import {
   PATRONI_PASSWORD_ENV, PatroniConfigSpec, PgParameterValue, renderPatroniConfig, validatePatroniConfig,
@@ -17,21 +19,19 @@ import {
 import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
 import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
 import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/postgres/walg-backup';
+import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { FileSource } from '../core/service/file-source';
 import { HealthCheck } from '../core/service/health-check';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
 import { NetworkPeer } from '../core/service/network-peer';
 import { Placement, SchedulingRule } from '../core/service/placement';
 import { ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
-import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
+import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
+import { DurationLike, isDurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '../core/units';
 import { checkSecretName, INT32_MAX } from '../core/validation/kubernetes';
 import {
   checkObject, checkOneOf, checkOptionalBoolean, checkOptionalObject, checkOptionalString, checkString,
 } from '../core/validation/shape';
-import { claimObjectName, nameObjectsAfter } from './private/name-registry';
-import { checkEndpointUrl, checkHostList, checkS3Prefix, checkStatefulProps } from './private/stateful-props';
-import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
-import { DurationLike, isDurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '../core/units';
 
 /** Props of {@link PatroniCluster}. */
 export interface PatroniClusterProps {
@@ -786,7 +786,8 @@ function checkPatroniProps(path: string, name: string, props: PatroniClusterProp
     { suffix: '-pooler', limit: 63, what: 'the pooler' },
   ]);
   checkOptionalString(path, 'image', props.image, "'ghcr.io/zalando/spilo-18:4.1-p2'");
-  check(props.postgresVersion === undefined || (Number.isInteger(props.postgresVersion) && props.postgresVersion >= 10 && props.postgresVersion <= 99), {
+  const version = props.postgresVersion;
+  check(version === undefined || (Number.isInteger(version) && version >= 10 && version <= 99), {
     path, field: 'postgresVersion', value: props.postgresVersion, problem: 'must be a PostgreSQL major version from 10 to 99', fix: 'use e.g. 18',
   });
   check(props.patroniVersion === undefined || (typeof props.patroniVersion === 'string' && /^[0-9]+(\.[0-9]+){0,3}$/.test(props.patroniVersion)), {
@@ -820,7 +821,7 @@ function checkPatroniProps(path: string, name: string, props: PatroniClusterProp
   }
   if (props.pooler !== undefined && props.pooler !== false) {
     const pooler = props.pooler;
-    checkObject(path, 'pooler', pooler, "{ replicas: 2 }, or false for no pooler");
+    checkObject(path, 'pooler', pooler, '{ replicas: 2 }, or false for no pooler');
     checkOptionalString(path, 'pooler.image', pooler.image, "'ghcr.io/cloudnative-pg/pgbouncer:1.25.1'");
     if (pooler.poolMode !== undefined) checkOneOf(path, 'pooler.poolMode', pooler.poolMode, ['transaction', 'session', 'statement']);
     if (pooler.authSecret !== undefined) checkSecretName(path, 'pooler.authSecret', pooler.authSecret);

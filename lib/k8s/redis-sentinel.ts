@@ -6,6 +6,7 @@ import { Baseline } from './baseline';
 import { MultiReplica } from './multi-replica';
 import { REDIS_SENTINEL_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
 import { check, HadrError } from '../core/errors';
+import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { AppendFsync, ConfDirective, REDIS_PORT, renderRedisConfig } from '../core/redis/redis-config';
 import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../core/redis/redis-primary-proxy';
 import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../core/redis/redis-probe-scripts';
@@ -14,22 +15,16 @@ import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } fr
 import { renderSentinelConfig, SENTINEL_PORT, SentinelConfigSpec, sentinelMajority } from '../core/redis/sentinel-config';
 import { renderSentinelStartScript } from '../core/redis/sentinel-start-script';
 import { checkPeer, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
-import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
-import { INT32_MAX, MAX_STATEFUL_SET_NAME } from '../core/validation/kubernetes';
-import { isHostName } from '../core/validation/network';
-import {
-  checkArray, checkInstance, checkObject, checkOneOf, checkOptionalArray, checkOptionalObject, checkOptionalString,
-} from '../core/validation/shape';
-import { nameObjectsAfter } from './private/name-registry';
-import { checkStatefulProps } from './private/stateful-props';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
 import { isSizeLike, mebibytes, seconds, SizeLike } from '../core/units';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
+import { nameObjectsAfter } from './private/name-registry';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
+import { checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import { EnvValue } from '../core/service/env-value';
 import { HealthCheck } from '../core/service/health-check';
@@ -37,6 +32,11 @@ import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels
 import { EgressRule, NetworkPeer } from '../core/service/network-peer';
 import { Placement, SchedulingRule } from '../core/service/placement';
 import { renderHaproxyConfig } from '../core/traffic/haproxy-config';
+import { INT32_MAX, MAX_STATEFUL_SET_NAME } from '../core/validation/kubernetes';
+import { isHostName } from '../core/validation/network';
+import {
+  checkArray, checkInstance, checkObject, checkOneOf, checkOptionalArray, checkOptionalObject, checkOptionalString,
+} from '../core/validation/shape';
 
 /** Props of {@link RedisSentinel}. */
 export interface RedisSentinelProps {
@@ -744,7 +744,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
    * @returns the egress rules added to the client
    */
   public grantConnect(client: Baseline): EgressRule[] {
-    checkInstance(this.node.path, 'grantConnect.client', client, Baseline, "a MultiReplica or Baseline, e.g. cache.grantConnect(api)");
+    checkInstance(this.node.path, 'grantConnect.client', client, Baseline, 'a MultiReplica or Baseline, e.g. cache.grantConnect(api)');
     this.allowFrom(client.asPeer());
     const rules = [
       ...(this.primaryProxy ? [client.allowTo(this.primaryProxy.asPeer(), [{ port: PORT.redis }])] : []),

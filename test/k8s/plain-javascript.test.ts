@@ -71,8 +71,10 @@ describe('every value in every prop is refused or gives valid output', () => {
       storage: Size.gibibytes(10), members: 3, name: 'db', partOf: 'shop', storageClassName: 'fast', image: 'ghcr.io/zalando/spilo-18:4.1-p2',
       postgresVersion: 18, patroniVersion: '4.1.4', synchronous: true, parameters: { max_connections: 200, work_mem: '4MB' },
       credentialsSecret: 'db-credentials', priorityClassName: 'high',
-      backup: { s3Prefix: 's3://acme-backups/db', credentialsSecret: 'db-backup', endpoint: 'https://minio.storage.svc:9000', region: 'eu-west-1',
-        fullBackupInterval: Duration.hours(24), retainFullBackups: 7, archiveTimeout: Duration.seconds(60) },
+      backup: {
+        s3Prefix: 's3://acme-backups/db', credentialsSecret: 'db-backup', endpoint: 'https://minio.storage.svc:9000', region: 'eu-west-1',
+        fullBackupInterval: Duration.hours(24), retainFullBackups: 7, archiveTimeout: Duration.seconds(60),
+      },
       pooler: { replicas: 2, image: 'ghcr.io/cloudnative-pg/pgbouncer:1.25.1', poolMode: 'transaction', authSecret: 'db-pooler-auth' },
       resources: { cpu: { request: '500m', limit: '2' } }, clients: [NetworkPeer.namespace('shop')],
       nodeAntiAffinity: 'required', zoneSpread: 'required',
@@ -108,8 +110,10 @@ describe('every value in every prop is refused or gives valid output', () => {
     const props = {
       services: [{ name: 'web', image: 'ghcr.io/acme/web:1.0.0', port: 8080, healthPath: '/healthz', env: { LOG_LEVEL: 'info' } }],
       clusters: [
-        { name: 'dc1-a', zones: ['a'], labels: { site: 'dc1' }, ingress: { address: 'ingress.dc1-a.example.com', host: 'web.dc1-a.example.com' },
-          services: { web: { replicas: 3, env: { SITE: 'a' } } } },
+        {
+          name: 'dc1-a', zones: ['a'], labels: { site: 'dc1' }, ingress: { address: 'ingress.dc1-a.example.com', host: 'web.dc1-a.example.com' },
+          services: { web: { replicas: 3, env: { SITE: 'a' } } },
+        },
         { name: 'dc1-b', ingress: { address: '10.1.0.10', httpPort: 80, httpsPort: 443 } },
       ],
       sharedEndpoints: [{ name: 'postgres', kind: StatefulKind.POSTGRESQL, host: 'pg.data.example.com', network: '10.30.0.0/24', usedBy: ['web'] },

@@ -2,9 +2,9 @@ import { check, HadrError } from '../errors';
 import { DurationLike, isDurationLike, seconds } from '../units';
 import { checkSecretName } from '../validation/kubernetes';
 import { findCredential } from '../validation/secrets';
-import { checkTextTree } from '../validation/text';
 import { checkShape } from '../validation/shape';
 import { GITOPS_OPTIONS_SHAPE } from '../validation/spec-shapes';
+import { checkTextTree } from '../validation/text';
 
 /** Where the one repository of a topology lives; every cluster syncs its own folder of it. */
 export interface GitRepositoryOptions {

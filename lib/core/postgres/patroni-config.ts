@@ -5,10 +5,10 @@
 import { stringify } from 'yaml';
 import { check, HadrError } from '../errors';
 import { PatroniTiming, PatroniTimingProfile, PATRONI_TIMING_FLOORS, patroniRaisesTiming, validatePatroniTiming } from './patroni-timing';
+import { DurationLike, isDurationLike, isSizeLike, SizeLike, toSecondsCeil } from '../units';
 import {
   checkClientCidr, checkListenAddress, checkParameters, checkPgHbaLine, checkSynchronousCommit, isHostOrIp,
 } from './private/postgres-checks';
-import { DurationLike, isDurationLike, isSizeLike, SizeLike, toSecondsCeil } from '../units';
 import { INT32_MAX, isLabelValueSyntax, qualifiedNameProblem } from '../validation/kubernetes';
 import { parseIp } from '../validation/network';
 import { findCredential } from '../validation/secrets';
@@ -922,7 +922,8 @@ function checkStandbyCluster(path: string, standby: PatroniStandbyClusterSpec): 
     });
   }
   if (standby.recoveryMinApplyDelay !== undefined) {
-    check(isDurationLike(standby.recoveryMinApplyDelay) && standby.recoveryMinApplyDelay.toMilliseconds() >= 0 && standby.recoveryMinApplyDelay.toMilliseconds() <= INT32_MAX, {
+    const delay = standby.recoveryMinApplyDelay;
+    check(isDurationLike(delay) && delay.toMilliseconds() >= 0 && delay.toMilliseconds() <= INT32_MAX, {
       path, field: 'standbyCluster.recoveryMinApplyDelay', value: standby.recoveryMinApplyDelay, problem: 'must be a duration', fix: 'use Duration.minutes(n)',
     });
   }

@@ -3,8 +3,8 @@
  * holds clients through a failover instead of failing them.
  */
 import { check, HadrError } from '../errors';
-import { checkListenAddress, isHostOrIp } from './private/postgres-checks';
 import { DurationLike, isDurationLike, seconds, toSecondsCeil } from '../units';
+import { checkListenAddress, isHostOrIp } from './private/postgres-checks';
 import { INT32_MAX } from '../validation/kubernetes';
 import { findCredential, isSecretName } from '../validation/secrets';
 import { checkObject, checkShape } from '../validation/shape';

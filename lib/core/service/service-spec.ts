@@ -426,7 +426,8 @@ export function resolveServiceSpec(path: string, spec: ServiceSpec): ResolvedSer
     checkSubdomainName(path, 'service.serviceAccountName', spec.serviceAccountName, 'a ServiceAccount', 'api');
   }
   const runAs = spec.runAs ?? { user: SERVICE_DEFAULTS.runAsUser, group: SERVICE_DEFAULTS.runAsGroup };
-  check(Number.isInteger(runAs.user) && runAs.user > 0 && runAs.user <= INT32_MAX && Number.isInteger(runAs.group) && runAs.group > 0 && runAs.group <= INT32_MAX, {
+  const isId = (id: number) => Number.isInteger(id) && id > 0 && id <= INT32_MAX;
+  check(isId(runAs.user) && isId(runAs.group), {
     path, field: 'service.runAs', value: runAs,
     problem: `must be a numeric non-root user and group, from 1 to ${INT32_MAX}`, fix: 'use e.g. { user: 10001, group: 10001 }',
   });

@@ -94,7 +94,7 @@ export function checkDataKey(path: string, field: string, value: unknown, what =
     throw new HadrError({
       path, field, value,
       problem: `must be a key of a ${what}: letters, digits, '-', '_' and '.' (not '.', '..' or starting with '..'), at most 253 characters`,
-      fix: "use e.g. 'password'",
+      fix: `use e.g. ${what === 'Secret' ? "'password'" : "'config.yaml'"}`,
     });
   }
 }

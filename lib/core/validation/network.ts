@@ -45,7 +45,7 @@ export function parseIp(text: unknown): ParsedIp | undefined {
   if (typeof text !== 'string') return undefined;
   const family = isIP(text);
   if (family === 4) {
-    return { family: 4, value: text.split('.').reduce((acc, octet) => (acc << 8n) + BigInt(Number(octet)), 0n) };
+    return { family: 4, value: text.split('.').reduce((acc, octet) => acc * 256n + BigInt(Number(octet)), 0n) };
   }
   if (family !== 6 || text.includes('%')) return undefined;
   let head = text;
@@ -54,7 +54,7 @@ export function parseIp(text: unknown): ParsedIp | undefined {
   if (dotted) {
     const v4 = parseIp(dotted[1]);
     if (!v4) return undefined;
-    tail = [v4.value >> 16n, v4.value & 0xffffn];
+    tail = [v4.value / 65536n, v4.value % 65536n];
     head = text.slice(0, text.length - dotted[1].length);
     if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
   }
@@ -65,7 +65,7 @@ export function parseIp(text: unknown): ParsedIp | undefined {
   const fill = right === undefined ? [] : Array<bigint>(8 - leftWords.length - rightWords.length).fill(0n);
   const all = right === undefined ? [...leftWords, ...tail] : [...leftWords, ...fill, ...rightWords];
   if (all.length !== 8) return undefined;
-  return { family: 6, value: all.reduce((acc, word) => (acc << 16n) + word, 0n) };
+  return { family: 6, value: all.reduce((acc, word) => acc * 65536n + word, 0n) };
 }
 
 /** Parses `address/prefix`; undefined when either part is malformed or the prefix is too long. */
@@ -86,8 +86,8 @@ export function canonicalCidr(cidr: ParsedCidr): string {
 
 /** An address in its usual spelling (dotted quad, or IPv6 groups without leading zeros). */
 export function formatIp(ip: ParsedIp): string {
-  if (ip.family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((ip.value >> shift) & 0xffn)).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => Number((ip.value >> BigInt(112 - 16 * i)) & 0xffffn));
+  if (ip.family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((ip.value / 2n ** shift) % 256n)).join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => Number((ip.value / 2n ** BigInt(112 - 16 * i)) % 65536n));
   // RFC 5952: the longest run of two or more zero groups becomes '::' (the first, on a tie).
   let best = { start: -1, length: 0 };
   for (let i = 0; i < 8;) {
@@ -126,7 +126,7 @@ export function specialRange(given: ParsedIp | ParsedCidr): { readonly cidr: str
     for (const embedding of IPV4_EMBEDDINGS) {
       const outer = parseCidr(embedding)!;
       if (cidrContains(outer, range)) {
-        const v4 = { family: 4 as const, value: range.value & 0xffffffffn, prefix: Math.max(0, range.prefix - 96) };
+        const v4 = { family: 4 as const, value: range.value % 2n ** 32n, prefix: Math.max(0, range.prefix - 96) };
         if (embedding === '::/96' && v4.value === 0n) continue; // `::` itself is caught above
         const found = specialRange(v4);
         if (found) return found;
@@ -205,7 +205,7 @@ function bits(family: 4 | 6): number {
 
 function network(cidr: ParsedCidr): bigint {
   const hostBits = BigInt(bits(cidr.family) - cidr.prefix);
-  return (cidr.value >> hostBits) << hostBits;
+  return (cidr.value / 2n ** hostBits) * 2n ** hostBits;
 }
 
 /**

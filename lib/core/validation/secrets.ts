@@ -140,12 +140,12 @@ export function checkArgsHoldNoCredential(path: string, field: string, args: rea
   });
 }
 
-function checkFlags(path: string, words: readonly unknown[], fieldOf: (i: number) => string, fix: string): void {
-  words.forEach((word, i) => {
+function checkFlags(path: string, tokens: readonly unknown[], fieldOf: (i: number) => string, fix: string): void {
+  tokens.forEach((word, i) => {
     const flag = typeof word === 'string' ? /^(--?[A-Za-z][A-Za-z0-9_.-]*)(=([\s\S]*))?$/.exec(word) : null;
     if (!flag || !isSecretName(flag[1])) return;
     const inline = flag[3] !== undefined;
-    const next = words[i + 1];
+    const next = tokens[i + 1];
     const value = inline ? flag[3] : typeof next === 'string' && !next.startsWith('-') ? next : undefined;
     // openssl spells a literal `pass:<password>` and a reference `env:VAR` or `file:/path`.
     const secret = value?.startsWith('pass:') ? value.slice('pass:'.length) : value;

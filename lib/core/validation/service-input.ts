@@ -3,17 +3,17 @@
  * type it is documented with (for plain JavaScript callers), every string survives YAML and
  * GitOps, and no credential sits in a value that is written in clear.
  */
-import { EnvValue } from '../service/env-value';
-import { FileSource } from '../service/file-source';
-import { HealthCheck } from '../service/health-check';
-import { NetworkPeer } from '../service/network-peer';
-import type { ServiceSpec } from '../service/service-spec';
 import { checkArgsHoldNoCredential, checkNoCredential } from './secrets';
 import {
   checkArray, checkInstance, checkObject, checkOneOf, checkOptionalArray, checkOptionalBoolean, checkOptionalObject,
   checkOptionalString, checkString,
 } from './shape';
 import { checkTextTree } from './text';
+import { EnvValue } from '../service/env-value';
+import { FileSource } from '../service/file-source';
+import { HealthCheck } from '../service/health-check';
+import { NetworkPeer } from '../service/network-peer';
+import type { ServiceSpec } from '../service/service-spec';
 
 /** What to do with a credential found in a service's values. */
 export const SECRET_FIX = "keep it in a Secret and reference it: EnvValue.fromSecret('<secret-name>', '<key>'), then $(VAR) in args";

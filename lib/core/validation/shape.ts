@@ -15,7 +15,9 @@ export function checkObject(path: string, field: string, value: unknown, example
 }
 
 /** Throws unless `value` is undefined or an object. */
-export function checkOptionalObject(path: string, field: string, value: unknown, example: string): asserts value is Record<string, unknown> | undefined {
+export function checkOptionalObject(
+  path: string, field: string, value: unknown, example: string,
+): asserts value is Record<string, unknown> | undefined {
   if (value !== undefined) checkObject(path, field, value, example);
 }
 

@@ -7,6 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { HadrError } from '../errors';
+import { visible } from '../private/visible';
 import { isDurationLike, isSizeLike } from '../units';
 
 /** What a string may contain besides printable characters. */
@@ -107,9 +108,12 @@ export interface StringVisit {
  * constructs (which hold the whole tree) are not entered. Fields are named as the user wrote
  * them: `service.env.DB_HOST`, `clusters[1].labels.site`.
  */
-export function walkStrings(root: unknown, prefix: string, visit: (found: StringVisit) => void): void {
+export function walkStrings(
+  root: unknown, prefix: string, visit: (found: StringVisit) => void, skip: (field: string) => boolean = () => false,
+): void {
   const seen = new Set<unknown>();
   const walk = (value: unknown, field: string, parent: string, depth: number): void => {
+    if (skip(field)) return;
     if (typeof value === 'string') {
       visit({ field, value, isKey: false, parent });
       return;
@@ -123,7 +127,8 @@ export function walkStrings(root: unknown, prefix: string, visit: (found: String
     }
     for (const [key, child] of Object.entries(value)) {
       if (typeof child === 'function') continue;
-      const childField = field === '' ? key : `${field}.${key}`;
+      const childField = field === '' ? visible(key) : `${field}.${visible(key)}`;
+      if (skip(childField)) continue;
       visit({ field: childField, value: key, isKey: true, parent: field });
       walk(child, childField, field, depth + 1);
     }
@@ -135,11 +140,13 @@ export function walkStrings(root: unknown, prefix: string, visit: (found: String
  * Checks every string and key under `root` with {@link textProblem}. `multiline(field)` names
  * the fields that may hold several lines (scripts, annotation values).
  */
-export function checkTextTree(path: string, root: unknown, prefix: string, multiline: (field: string) => boolean = () => false): void {
+export function checkTextTree(
+  path: string, root: unknown, prefix: string, multiline: (field: string) => boolean = () => false, skip?: (field: string) => boolean,
+): void {
   walkStrings(root, prefix, ({ field, value, isKey }) => {
     const found = textProblem(value, { multiline: !isKey && multiline(field) });
     if (found) throw new HadrError({ path, field: isKey ? `${field} (the key)` : field, value, ...found });
-  });
+  }, skip);
 }
 
 /** `U+2028` for a character, as messages name it. */

@@ -4,7 +4,7 @@
  * rendered: never a TypeError.
  */
 import { Duration, Size } from 'cdk8s';
-import { GitOps } from '../../../lib/core/gitops/gitops';
+import { GitOps, resolveGitOps } from '../../../lib/core/gitops/gitops';
 import { renderPatroniConfig } from '../../../lib/core/postgres/patroni-config';
 import { PatroniTiming } from '../../../lib/core/postgres/patroni-timing';
 import { renderPgbouncerIni } from '../../../lib/core/postgres/pgbouncer-config';
@@ -12,7 +12,6 @@ import { renderRedisConfig } from '../../../lib/core/redis/redis-config';
 import { Durability, SentinelTiming } from '../../../lib/core/redis/redis-timing';
 import { renderSentinelConfig } from '../../../lib/core/redis/sentinel-config';
 import { haproxyServerChecks, renderHaproxyConfig } from '../../../lib/core/traffic/haproxy-config';
-import { resolveGitOps } from '../../../lib/core/gitops/gitops';
 import { mutations, Mutation, outcomeOf } from '../../support/mutations';
 
 function failures(all: Iterable<Mutation>, run: (spec: any) => unknown, path: string): string[] {
@@ -46,8 +45,10 @@ describe('every value in every field of a renderer spec is refused or rendered',
       tags: { nofailover: false, replicatefrom: 'db-1' },
     };
     expect(failures(mutations(spec), renderPatroniConfig, 'shop/db')).toEqual([]);
-    const etcd = { path: 'shop/db', scope: 'db', members: 3, synchronousMode: false, dcs: { kind: 'etcd3', hosts: ['etcd:2379'], protocol: 'http' },
-      postgresql: { dataDir: '/data/pg' }, standbyCluster: { host: 'db.dc1.example.com', port: 5432, primarySlotName: 'dr', createReplicaMethods: ['basebackup'] } };
+    const etcd = {
+      path: 'shop/db', scope: 'db', members: 3, synchronousMode: false, dcs: { kind: 'etcd3', hosts: ['etcd:2379'], protocol: 'http' },
+      postgresql: { dataDir: '/data/pg' }, standbyCluster: { host: 'db.dc1.example.com', port: 5432, primarySlotName: 'dr', createReplicaMethods: ['basebackup'] },
+    };
     expect(failures(mutations(etcd), renderPatroniConfig, 'shop/db')).toEqual([]);
   });
 

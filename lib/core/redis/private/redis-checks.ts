@@ -86,7 +86,8 @@ export function checkExtraDirectives(
       });
     }
     check(typeof name === 'string' && isDirectiveName(name) && args.every(isConfArg), {
-      path, field, value: directive, problem: 'must be a directive name followed by its arguments',
+      // The arguments are not shown: a malformed directive may still hold a secret.
+      path, field, value: `${String(name)} <${args.length} argument${args.length === 1 ? '' : 's'}>`, problem: 'must be a directive name followed by its arguments',
       fix: "write it as ['maxmemory-policy', 'noeviction']",
     });
   });
@@ -115,7 +116,7 @@ export function checkSentinelTiming(timing: SentinelTimingValues, path: string, 
     });
     check(ms <= INT32_MAX, {
       path, field: field(name), value: millis(ms),
-      problem: `must be below 2^31 milliseconds (about 24.8 days): Sentinel reads it as a 32-bit number, and a larger one wraps around`,
+      problem: 'must be below 2^31 milliseconds (about 24.8 days): Sentinel reads it as a 32-bit number, and a larger one wraps around',
       fix: 'use e.g. Duration.seconds(5)',
     });
   }
@@ -156,7 +157,7 @@ export function checkDurability(durability: DurabilityValues, path: string, fiel
     path, field: field('waitReplicas'), value: waitReplicas, problem: 'must be a whole number, at least 0', fix: 'use Durability.waitForReplicas(1)',
   });
   if (waitReplicas > 0) {
-    check(Number.isInteger(waitTimeoutMs) && waitTimeoutMs >= 1 && waitTimeoutMs <= INT32_MAX, {
+    check(Number.isInteger(waitTimeoutMs) && waitTimeoutMs >= 1, {
       path, field: field(fieldPrefix ? 'waitTimeoutMs' : 'timeout'), value: millis(waitTimeoutMs),
       problem: 'must be a positive whole number of milliseconds (WAIT 0 blocks forever)', fix: 'use e.g. Duration.seconds(1)',
     });
