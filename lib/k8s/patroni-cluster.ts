@@ -830,8 +830,11 @@ function checkPatroniProps(path: string, name: string, props: PatroniClusterProp
 }
 
 function checkMembers(path: string, members: number, reason: string | undefined): void {
-  check(Number.isInteger(members) && members >= 1 && members <= INT32_MAX, {
+  check(Number.isInteger(members) && members >= 1, {
     path, field: 'members', value: members, problem: 'must be a whole number of at least 1', fix: 'use 3 or 5',
+  });
+  check(members <= INT32_MAX, {
+    path, field: 'members', value: members, problem: `must be at most ${INT32_MAX} (a Kubernetes int32)`, fix: 'use 3 or 5',
   });
   check(members >= 3 || (reason !== undefined && reason.trim().length > 0), {
     path, field: 'members', value: members,

@@ -4,7 +4,8 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  Baseline, CrossClusterBalancer, EnvValue, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer, PatroniCluster, RedisSentinel,
+  Baseline, CrossClusterBalancer, DisruptionBudget, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer,
+  PatroniCluster, RedisSentinel,
   renderHaproxyConfig, renderPatroniConfig, renderPgbouncerIni, renderRedisConfig, renderSentinelConfig, SentinelTiming, ServiceSpec, StatefulKind,
   TopologyApp,
 } from '../../lib';
@@ -142,6 +143,12 @@ export const API_SERVER_WOULD_REJECT: readonly Case[] = [
   ['a failure threshold past int32', service({ probeTimings: { readiness: { failureThreshold: 2 ** 31 } } })],
   ['a probe period past int32 seconds', service({ probeTimings: { liveness: { period: Duration.days(30_000) } } })],
   ['a user id past int32', service({ runAs: { user: 2 ** 31, group: 10001 } })],
+  ['members past int32', db({ members: 2 ** 31 + 1 })],
+  ['an autoscaling maximum past int32', service({ autoscale: { min: 2, max: 2 ** 31 } })],
+  ['a startup timeout whose threshold is past int32', service({ startupTimeout: Duration.days(200_000) })],
+  ['a disruption budget past int32', () => new MultiReplica(chart(), 'api', { service: api, disruptionBudget: DisruptionBudget.maxUnavailable(2 ** 31) })],
+  ['a serviceAccountName with upper case', service({ serviceAccountName: 'API' })],
+  ['a mount path with a doubled slash', service({ files: [{ path: '/etc//api', from: FileSource.configMap('api') }] })],
   ['an image with an upper-case repository', service({ image: 'ghcr.io/Acme/API:1.0.0' })],
   ['an image tagged Latest in another case', service({ image: 'ghcr.io/acme/api:LATEST' })],
   ['a protocol in lower case', service({ port: undefined, ports: [{ port: 53, protocol: 'udp' as any }] })],
@@ -214,6 +221,7 @@ export const STRINGS_THAT_DO_NOT_SURVIVE: readonly Case[] = [
 export const TIMERS_PAST_LIMITS: readonly Case[] = [
   ['a HAProxy client timeout of 2^31 ms', haproxy({}, { clientTimeout: Duration.millis(2 ** 31) })],
   ['a HAProxy connect timeout of 25 days', haproxy({ connectTimeout: Duration.days(25) })],
+  ['a HAProxy stats refresh of 30 days', haproxy({ stats: { port: 7000, refresh: Duration.days(30) } })],
   ['a HAProxy check interval of 2^31 ms', haproxy({}, {
     serverChecks: {
       inter: Duration.millis(2 ** 31), fastInter: Duration.seconds(1), downInter: Duration.seconds(1), fall: 3, rise: 2, timeout: Duration.seconds(1),

@@ -180,6 +180,18 @@ export const EXPECTED_MESSAGES: Readonly<Record<string, string>> = {
     'shop/api: service.probeTimings.liveness.period must be at most 2147483647 seconds (a Kubernetes int32) (got 30000 days); use e.g. Duration.seconds(10)',
   'a user id past int32':
     'shop/api: service.runAs must be a numeric non-root user and group, from 1 to 2147483647 (got {"user":2147483648,"group":10001}); use e.g. { user: 10001, group: 10001 }',
+  'members past int32':
+    'shop/db: members must be at most 2147483647 (a Kubernetes int32) (got 2147483649); use 3 or 5',
+  'an autoscaling maximum past int32':
+    'shop/api: service.autoscale.max must be at most 2147483647 (a Kubernetes int32) (got 2147483648); use e.g. 20',
+  'a startup timeout whose threshold is past int32':
+    "shop/api: service.startupTimeout must be at most 10737418235 seconds (the probe's failure threshold is a Kubernetes int32) (got 200000 days); use e.g. Duration.minutes(5)",
+  'a disruption budget past int32':
+    "shop/api: disruptionBudget.maxUnavailable must be a whole number of pods or a percentage from 0% to 100% (got 2147483648); use e.g. 1 or '25%'",
+  'a serviceAccountName with upper case':
+    "shop/api: service.serviceAccountName must be the name of a ServiceAccount: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', alphanumeric at both ends, at most 253 characters) (got \"API\"); use e.g. \"api\"",
+  'a mount path with a doubled slash':
+    "shop/api: service.files[0].path must be written plainly: no '.' or '..' segments, no doubled or trailing slash, no ':' (got \"/etc//api\"); use \"/etc/api\"",
   'an image with an upper-case repository':
     "shop/api: service.image is not an image reference a container runtime can pull: the repository path is lowercase letters, digits and separators (._-), the tag at most 128 word characters (got \"ghcr.io/Acme/API:1.0.0\"); use e.g. 'ghcr.io/acme/api:1.4.2'",
   'an image tagged Latest in another case':
@@ -246,6 +258,8 @@ export const EXPECTED_MESSAGES: Readonly<Record<string, string>> = {
     'shop/lb: listeners[0].clientTimeout must be below 2^31 milliseconds (about 24.8 days): HAProxy refuses a longer timer ("timer overflow") (got 24 days 20 hours); use e.g. Duration.minutes(30)',
   'a HAProxy connect timeout of 25 days':
     'shop/lb: connectTimeout must be below 2^31 milliseconds (about 24.8 days): HAProxy refuses a longer timer ("timer overflow") (got 25 days); use e.g. Duration.minutes(30)',
+  'a HAProxy stats refresh of 30 days':
+    'shop/lb: stats.refresh must be below 2^31 milliseconds (about 24.8 days): HAProxy refuses a longer timer ("timer overflow") (got 30 days); use e.g. Duration.minutes(30)',
   'a HAProxy check interval of 2^31 ms':
     'shop/lb: listeners[0].serverChecks.inter must be below 2^31 milliseconds (about 24.8 days): HAProxy refuses a longer timer ("timer overflow") (got 24 days 20 hours); use e.g. Duration.minutes(30)',
   'a balancer check interval of 30 days':

@@ -873,6 +873,8 @@ function resolveEgress(path: string, rules: readonly EgressRule[]): EgressRule[]
  * either no `ports` (every declared port) or a non-empty list of declared ports. An empty list
  * in a NetworkPolicy means every port, so it is refused, as is a rule without ports on a
  * service that declares none.
+ *
+ * @internal
  */
 export function checkIngressRule(path: string, field: string, rule: IngressRule, declared: readonly Required<ServicePort>[]): void {
   checkObject(path, field, rule, "{ from: NetworkPeer.namespace('ingress-nginx') }");
@@ -899,7 +901,11 @@ export function checkIngressRule(path: string, field: string, rule: IngressRule,
   });
 }
 
-/** Throws unless an egress rule names a valid peer and at least one port. */
+/**
+ * Throws unless an egress rule names a valid peer and at least one port.
+ *
+ * @internal
+ */
 export function checkEgressRule(path: string, field: string, rule: EgressRule): void {
   checkObject(path, field, rule, "{ to: NetworkPeer.cidr('10.0.0.0/16'), ports: [{ port: 5432 }] }");
   checkPeer(path, `${field}.to`, rule.to);
@@ -924,6 +930,8 @@ function checkRulePorts(path: string, field: string, ports: readonly NetworkPort
  * Throws unless `peer` is a NetworkPeer whose labels, namespace and ranges Kubernetes accepts:
  * label keys and values, a DNS-label namespace, canonical CIDR ranges, and exceptions of the
  * same family strictly inside the range.
+ *
+ * @internal
  */
 export function checkPeer(path: string, field: string, peer: NetworkPeer): void {
   check(peer instanceof NetworkPeer, {
