@@ -128,6 +128,7 @@ export const STATEFUL_SAFETY_SWITCHES: readonly Case[] = [
 export const API_SERVER_WOULD_REJECT: readonly Case[] = [
   ['a PatroniCluster name whose StatefulSet pods could never be created', db({ name: 'a'.repeat(53) })],
   ['a RedisSentinel name whose Sentinel StatefulSet pods could never be created', cache({ name: 'c'.repeat(44) })],
+  ['a construct id that names every object and is not a DNS label', () => new PatroniCluster(chart(), 'Orders_DB', { storage: Size.gibibytes(10) })],
   ['a partOf longer than a label value', service({ partOf: 'p'.repeat(64) })],
   ['a label key with two slashes', service({ labels: { 'example.com/a/b': 'x' } })],
   ['a label key with an upper-case prefix', service({ labels: { 'Example.com/team': 'x' } })],

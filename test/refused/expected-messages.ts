@@ -150,6 +150,8 @@ export const EXPECTED_MESSAGES: Readonly<Record<string, string>> = {
     'shop/db: name must be at most 52 characters: the StatefulSet "<name>" must stay within 52 (got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"); use a shorter name, e.g. "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"',
   'a RedisSentinel name whose Sentinel StatefulSet pods could never be created':
     'shop/cache: name must be at most 43 characters: the Sentinel StatefulSet "<name>-sentinel" must stay within 52 (got "cccccccccccccccccccccccccccccccccccccccccccc"); use a shorter name, e.g. "ccccccccccccccccccccccccccccccccccccccccccc"',
+  'a construct id that names every object and is not a DNS label':
+    'shop/Orders_DB: id must be a DNS-1123 label starting with a letter (lowercase letters, digits and \'-\', at most 63 characters) (got "Orders_DB"); use e.g. "orders-db"',
   'a partOf longer than a label value':
     'shop/api: service.partOf is not a valid label value (got "pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp"); use at most 63 letters, digits, -, _ and ., alphanumeric at both ends',
   'a label key with two slashes':

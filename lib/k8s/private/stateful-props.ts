@@ -9,6 +9,7 @@ import { checkTextTree } from '../../core/validation/text';
 
 /** What the stateful constructs (PatroniCluster, RedisSentinel) share in their props. */
 export interface StatefulCommonProps {
+  readonly name?: string;
   readonly partOf?: string;
   readonly storageClassName?: string;
   readonly priorityClassName?: string;
@@ -29,8 +30,10 @@ export function checkStatefulProps(
   suffixes: readonly { readonly suffix: string; readonly limit: number; readonly what: string }[],
 ): void {
   checkTextTree(path, props, '');
-  checkName(path, 'name', name);
-  checkGeneratedNameLength(path, 'name', name, [{ suffix: '', limit: MAX_STATEFUL_SET_NAME, what: 'the StatefulSet' }, ...suffixes]);
+  // Without a name prop the construct id names every object: report it as what the user wrote.
+  const nameField = props.name === undefined ? 'id' : 'name';
+  checkName(path, nameField, name);
+  checkGeneratedNameLength(path, nameField, name, [{ suffix: '', limit: MAX_STATEFUL_SET_NAME, what: 'the StatefulSet' }, ...suffixes]);
   if (props.partOf !== undefined) checkLabelValue(path, 'partOf', props.partOf);
   if (props.storageClassName !== undefined) checkStorageClassName(path, 'storageClassName', props.storageClassName);
   if (props.priorityClassName !== undefined) checkPriorityClassName(path, 'priorityClassName', props.priorityClassName);
