@@ -24,7 +24,8 @@ const project = new typescript.TypeScriptProject({
   minNodeVersion: '20.0.0',
   typescriptVersion: '~5.9.3',
 
-  deps: ['yaml@^2.8.0'],
+  // dagre lays out the topology diagram's SVG; synchronous, so it runs inside a cdk8s synth.
+  deps: ['yaml@^2.8.0', '@dagrejs/dagre@^3.1.3'],
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'constructs@^10.4.2'],
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
@@ -42,10 +43,16 @@ const project = new typescript.TypeScriptProject({
     '@kubernetes-models/flux-cd@^2.3.4',
     '@kubernetes-models/prometheus-operator@^4.4.4',
     '@kubernetes-models/keda@^0.4.2',
+    // Validates the topology summary against the JSON Schema the package ships.
+    'ajv@^8.17',
     // Clients for the drills' writers.
     'pg@^8.16',
     '@types/pg@^8.15',
     'ioredis@^5.8',
+    // The diagram tests: the real Mermaid parser and Chromium (Debian's) to open the SVG; mermaid 12 needs Node 22.
+    'mermaid@^11.17.2',
+    'playwright-core@^1.65.1',
+    '@xmldom/xmldom@^0.9.12',
   ],
 
   tsconfig: {
@@ -151,6 +158,8 @@ test.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples sc
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
 });
 
+// The topology summary's JSON Schema ships beside the compiled code that imports it.
+project.addPackageIgnore('!/build/**/*.json');
 for (const p of ['/examples/', '/scripts/', '/bench/', '/dist/', '/.ci/', 'cdk8s.yaml']) project.addPackageIgnore(p);
 
 project.synth();

@@ -8,6 +8,8 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { chatSuiteBaseline } from './chat-suite-baseline';
 import { chatSuiteMultiCluster } from './chat-suite-multi-cluster';
+import { chatSuiteThreeDc } from './chat-suite-three-dc';
+import { contactCentreHaDr } from './contact-centre-ha-dr';
 import { firebackupCache } from './firebackup-cache';
 import { firebackupDatabase } from './firebackup-database';
 import { firebackupMultiReplica } from './firebackup-multi-replica';
@@ -16,6 +18,8 @@ import { firebackupMultiReplica } from './firebackup-multi-replica';
 export const EXAMPLES: Readonly<Record<string, (outdir: string) => App>> = {
   'chat-suite-baseline': chatSuiteBaseline,
   'chat-suite-multi-cluster': chatSuiteMultiCluster,
+  'chat-suite-three-dc': chatSuiteThreeDc,
+  'contact-centre-ha-dr': contactCentreHaDr,
   'firebackup-cache': firebackupCache,
   'firebackup-database': firebackupDatabase,
   'firebackup-multi-replica': firebackupMultiReplica,

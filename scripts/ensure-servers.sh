@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian servers the drills start (on 127.0.0.1 only) when any is missing.
+# Installs the Debian servers the drills start (on 127.0.0.1 only), and the browser the diagram
+# tests open, when any is missing.
 # Without root or apt-get it says what is missing; the drills then skip, or fail under CI.
 set -euo pipefail
 
-packages=(postgresql patroni etcd-server etcd-client redis-server redis-sentinel redis-tools haproxy pgbouncer)
+# chromium opens the topology diagrams; fonts-dejavu-core is the font their text is measured in.
+packages=(postgresql patroni etcd-server etcd-client redis-server redis-sentinel redis-tools haproxy pgbouncer
+  chromium fonts-dejavu-core)
 binaries=(/usr/lib/postgresql/15/bin/postgres /usr/bin/patroni /usr/bin/etcd /usr/bin/etcdctl
-  /usr/bin/redis-server /usr/bin/redis-sentinel /usr/bin/redis-cli /usr/sbin/haproxy /usr/sbin/pgbouncer)
+  /usr/bin/redis-server /usr/bin/redis-sentinel /usr/bin/redis-cli /usr/sbin/haproxy /usr/sbin/pgbouncer
+  /usr/bin/chromium)
 
 missing=()
 for b in "${binaries[@]}"; do [ -x "$b" ] || missing+=("$b"); done
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # kubectl renders the GitOps folders with its built-in kustomize; Debian ships it as kubernetes-client.
 if ! command -v kubectl >/dev/null; then missing+=(kubectl); packages+=(kubernetes-client); fi
 if [ ${#missing[@]} -eq 0 ]; then

@@ -2,10 +2,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Ajv2020 from 'ajv/dist/2020';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { EXAMPLES, synthExamples } from '../examples/main';
-import { MultiReplica, SECRET_LOOKING_NAME } from '../lib';
+import { MultiReplica, SECRET_LOOKING_NAME, TOPOLOGY_SUMMARY_SCHEMA } from '../lib';
 import { validateManifests } from './support/schema';
 
 /** Polaris checks, run offline when the audit tool sits beside the repository. */
@@ -16,6 +17,21 @@ function readManifests(dir: string): any[] {
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()))
     .filter((o) => o);
+}
+
+/**
+ * The objects applied to one cluster together: a folder with a kustomization.yaml (a topology's
+ * cluster), or a single file (a chart of a plain App).
+ */
+function clusterUnits(dir: string): any[][] {
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.k8s.yaml'));
+  const units = new Map<string, string[]>();
+  for (const file of files) {
+    const folder = path.dirname(path.join(dir, file));
+    const key = fs.existsSync(path.join(folder, 'kustomization.yaml')) ? folder : path.join(dir, file);
+    units.set(key, [...(units.get(key) ?? []), path.join(dir, file)]);
+  }
+  return [...units.values()].map((unit) => unit.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJSON())).filter((o) => o));
 }
 
 describe('examples', () => {
@@ -33,6 +49,31 @@ describe('examples', () => {
 
   it('writes only schema-valid objects', () => {
     expect(() => validateManifests(manifests)).not.toThrow();
+  });
+
+  it('writes topology summaries that the shipped JSON Schema accepts', () => {
+    const validate = new Ajv2020({ strict: true, strictRequired: false }).compile(TOPOLOGY_SUMMARY_SCHEMA);
+    const summaries = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.topology.json'));
+    expect(summaries.length).toBeGreaterThan(0);
+    for (const file of summaries) {
+      expect([file, validate(JSON.parse(fs.readFileSync(path.join(dist, file), 'utf8'))), validate.errors]).toEqual([file, true, null]);
+    }
+  });
+
+  it('points no ExternalName at a name that only one cluster resolves', () => {
+    const externalNames = manifests.filter((m) => m.kind === 'Service' && m.spec.type === 'ExternalName').map((m) => m.spec.externalName);
+    expect(externalNames.length).toBeGreaterThan(0);
+    expect(externalNames.filter((name: string) => /\.svc(\.cluster\.local)?\.?$/.test(name))).toEqual([]);
+  });
+
+  it('uses no cluster-local Service name that its own cluster does not have', () => {
+    const unresolved = clusterUnits(dist).flatMap((objects) => {
+      const services = new Set(objects.filter((o) => o.kind === 'Service').map((o) => `${o.metadata.name}.${o.metadata.namespace}`));
+      return [...JSON.stringify(objects).matchAll(/\b([a-z0-9-]+)\.([a-z0-9-]+)\.svc\b/g)]
+        .map((m) => `${m[1]}.${m[2]}`)
+        .filter((name) => !services.has(name));
+    });
+    expect([...new Set(unresolved)]).toEqual([]);
   });
 
   it('writes no literal value under a secret-looking variable name', () => {

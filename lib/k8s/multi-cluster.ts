@@ -1,30 +1,20 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
-import { Construct, IConstruct } from 'constructs';
-import { Baseline } from './baseline';
-import { MultiReplica } from './multi-replica';
-import { argoCdApplicationSet, fluxSync, GitOpsTarget } from './private/gitops-objects';
-import { kubeObject } from './private/kube-object';
-import { nameObjectsAfter } from './private/name-registry';
-import { sharedEndpointObjects } from './private/shared-endpoint-objects';
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { writeTopology } from './private/topology-output';
 import { TopologyApp } from './topology-app';
-import { check, HadrError } from '../core/errors';
-import { GitOps, ResolvedGitOps, resolveGitOps } from '../core/gitops/gitops';
-import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
-import { recommendedLabels } from '../core/service/labels';
-import { NetworkPeer } from '../core/service/network-peer';
-import { checkName, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
+import { TopologyClusterChart } from './topology-cluster';
+import { check } from '../core/errors';
+import { GitOps, ResolvedGitOps } from '../core/gitops/gitops';
+import { Targets } from '../core/intents';
 import { AvailabilityMode } from '../core/topology/availability-mode';
-import { applyServiceOverride, ClusterSpec, ResolvedCluster, resolveClusters } from '../core/topology/cluster-spec';
-import {
-  isStatefulComponent, ISharedEndpointSource, ResolvedSharedEndpoint, resolveSharedEndpoints, SharedEndpointSpec,
-} from '../core/topology/shared-endpoint';
-import { renderTopologySummary, summarizeMultiCluster, TopologySummary } from '../core/topology/topology-summary';
-import {
-  CrossClusterLoadBalancing, crossClusterBalancerSpec, ResolvedLoadBalancing, resolveLoadBalancing,
-} from '../core/traffic/cross-cluster-balancer';
-import { HaproxyConfigSpec, renderHaproxyConfig } from '../core/traffic/haproxy-config';
-import { checkObject } from '../core/validation/shape';
+import { ClusterSpec } from '../core/topology/cluster-spec';
+import { ISharedEndpointSource, ResolvedSharedEndpoint, SharedEndpointSpec } from '../core/topology/shared-endpoint';
+import { SiteRole } from '../core/topology/site-spec';
+import { ResolvedTopology, resolveTopology, TopologyServiceSpec } from '../core/topology/topology-spec';
+import { TopologySummary } from '../core/topology/topology-summary';
+import { CrossClusterLoadBalancing, ResolvedLoadBalancing } from '../core/traffic/cross-cluster-balancer';
+import { HaproxyConfigSpec } from '../core/traffic/haproxy-config';
+import { TrafficPolicy } from '../core/traffic/traffic-policy';
 import { checkTextTree } from '../core/validation/text';
 import { checkTopologyInput } from '../core/validation/topology-input';
 
@@ -34,13 +24,20 @@ export interface MultiClusterProps {
    * The stateless services, the same on every cluster. Stateful components do not belong
    * here: list them in `sharedEndpoints`.
    */
-  readonly services: readonly ServiceSpec[];
+  readonly services: readonly TopologyServiceSpec[];
 
   /**
    * The active clusters, at least two, each written to its own folder (`<outdir>/<name>/`).
    * Every cluster must be able to carry the whole load alone: it does when another fails.
    */
   readonly clusters: readonly ClusterSpec[];
+
+  /**
+   * Name of the site the clusters run on, for the summary and the runbook.
+   *
+   * @default - the construct id
+   */
+  readonly site?: string;
 
   /**
    * How the services run inside each cluster (a cluster may override it).
@@ -54,8 +51,10 @@ export interface MultiClusterProps {
   /**
    * Stateful components outside the clusters (databases, caches, object storage, queues),
    * reached by the same in-cluster name from every cluster: a host/port description, or a
-   * construct on a separate data cluster that describes itself ({@link ISharedEndpointSource}).
-   * Each service listed in `usedBy` gets an egress NetworkPolicy rule to it.
+   * stateful construct on a separate data cluster that is exposed to the others
+   * ({@link ISharedEndpointSource}; a cluster-local address is refused). Each service listed in
+   * `usedBy` gets an egress NetworkPolicy rule to it, and a construct's own NetworkPolicy admits
+   * the clusters' `egressCidrs`.
    *
    * @default - none
    * @see https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
@@ -77,13 +76,21 @@ export interface MultiClusterProps {
    * Balance one service's traffic across the clusters: each cluster's Ingress answers the
    * public host, and a balancer outside the clusters (haproxy.cfg written to
    * `<outdir>/balancer/`) health-checks every cluster through its ingress and, when asked,
-   * keeps each client on one cluster with a cookie.
+   * keeps each client on one cluster with a cookie. The same as
+   * `traffic: TrafficPolicy.balanced(...)` in a TopologySpec.
    *
    * @default - no Ingress and no balancer: bring your own
    * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
    * @see https://docs.haproxy.org/2.6/configuration.html#4.2-cookie
    */
   readonly loadBalancing?: CrossClusterLoadBalancing;
+
+  /**
+   * Recovery targets, recorded in the summary.
+   *
+   * @default - none
+   */
+  readonly targets?: Targets;
 
   /**
    * Namespace of every object on the clusters (created by the topology, never pruned).
@@ -95,24 +102,7 @@ export interface MultiClusterProps {
 }
 
 /** One active cluster of a {@link MultiCluster}: its chart and what the topology put in it. */
-export interface ActiveCluster {
-  /** Cluster name, also its output folder. */
-  readonly name: string;
-  /** The cluster's chart; add cluster-specific objects here. */
-  readonly chart: Chart;
-  /** The topology's Namespace object on this cluster. */
-  readonly namespace: ApiObject;
-  /** Each service's workload construct (Baseline or MultiReplica), by service name. */
-  readonly workloads: Readonly<Record<string, Baseline>>;
-  /** The Service of each shared endpoint, by endpoint name. */
-  readonly sharedEndpoints: Readonly<Record<string, ApiObject>>;
-  /** The Ingress of the balanced service; undefined without load balancing. */
-  readonly ingress?: ApiObject;
-}
-
-/** Output folders that are not cluster folders. */
-const GITOPS_FOLDER = 'gitops';
-const BALANCER_FOLDER = 'balancer';
+export type ActiveCluster = TopologyClusterChart;
 
 /**
  * The same stateless services on two or more Kubernetes clusters at once, so a whole
@@ -120,9 +110,11 @@ const BALANCER_FOLDER = 'balancer';
  * own folder with a `kustomization.yaml`; stateful components stay outside the clusters and
  * are reached by the same name from each (an ExternalName Service, or a Service and an
  * EndpointSlice); one GitOps repository for all clusters; a `<id>.topology.json` summary.
+ * It is the one-site case of a {@link TopologySpec}.
  *
  * A construct that holds state ({@link IStatefulComponent}) placed in a cluster's chart is
- * refused at synth: each cluster would keep its own copy of the data.
+ * refused at synth: each cluster would keep its own copy of the data. Shared from a data
+ * cluster, it must be exposed (an address that works from the other clusters).
  *
  * Needs a {@link TopologyApp}: it writes the per-cluster folders.
  *
@@ -137,6 +129,8 @@ const BALANCER_FOLDER = 'balancer';
  * app.synth();
  */
 export class MultiCluster extends Construct {
+  /** The topology as resolved: the model every output is rendered from. */
+  public readonly topology: ResolvedTopology;
   /** Namespace of the workloads on every cluster. */
   public readonly namespace: string;
   /** The active clusters, in declaration order. */
@@ -158,70 +152,38 @@ export class MultiCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: MultiClusterProps) {
     super(scope, id);
-    const path = this.node.path;
-    checkObject(path, 'props', props, "{ services: [...], clusters: [{ name: 'dc1-a' }, { name: 'dc1-b' }] }");
-    checkTopologyInput(path, props);
-    checkTextTree(path, props, '', (field) => /^(services\[\d+\]|clusters\[\d+\]\.services\.[^.]+)\.(command\[|args\[|env\.|annotations\.)/.test(field),
-      // Choice objects: checked, under the names the user wrote, where they are resolved.
-      (field) => field === 'gitOps' || field === 'loadBalancing.balancer');
     const app = TopologyApp.of(this);
-    checkName(path, 'id', id);
-    const namespace = props.namespace ?? id;
-    checkName(path, 'namespace', namespace);
-    this.namespace = namespace;
-
-    const services = resolveServices(path, props.services);
-    const serviceNames = services.map((s) => s.name);
-    const clusters = resolveClusters(path, props.clusters, {
-      serviceNames,
-      availability: props.availability ?? AvailabilityMode.MULTI_REPLICA,
-      minClusters: 2,
+    check(typeof props === 'object' && props !== null, {
+      path: this.node.path, field: 'props', value: props, problem: 'are required', fix: 'give services and clusters',
     });
-    clusters.forEach((cluster, i) => check(cluster.name !== GITOPS_FOLDER && cluster.name !== BALANCER_FOLDER, {
-      path, field: `clusters[${i}].name`, value: cluster.name,
-      problem: `is the folder of the ${cluster.name === GITOPS_FOLDER ? 'GitOps objects' : "balancer's configuration"}`, fix: 'give the cluster another name',
-    }));
-    this.sharedEndpoints = resolveSharedEndpoints(path, props.sharedEndpoints ?? [], serviceNames);
-    this.gitOps = props.gitOps === undefined ? undefined : resolveGitOps(path, props.gitOps);
-    if (props.loadBalancing !== undefined) {
-      this.loadBalancing = resolveLoadBalancing(path, props.loadBalancing, services, clusters);
-      const balancing = this.loadBalancing;
-      this.balancerSpec = crossClusterBalancerSpec(path, balancing);
-      this.balancerConfig = renamingErrors(path, [], () => renderHaproxyConfig(this.balancerSpec!), 'loadBalancing.');
-    }
+    checkTopologyInput(this.node.path, props);
+    checkTextTree(this.node.path, props, '',
+      (field) => /^(services\[\d+\]|clusters\[\d+\]\.services\.[^.]+)\.(command\[|args\[|env\.|annotations\.)/.test(field),
+      // Choice objects: checked, under the names the user wrote, where they are resolved.
+      (field) => field === 'gitOps' || field === 'loadBalancing.balancer' || field === 'targets');
+    this.topology = resolveTopology(this.node.path, {
+      name: id,
+      namespace: props.namespace,
+      services: props.services,
+      sites: [{ name: props.site ?? id, role: SiteRole.ACTIVE, clusters: props.clusters }],
+      availability: props.availability,
+      sharedEndpoints: props.sharedEndpoints,
+      traffic: props.loadBalancing && TrafficPolicy.balanced(props.loadBalancing),
+      gitOps: props.gitOps,
+      targets: props.targets,
+    }, { minClusters: 2, sitesField: 'clusters' });
+    this.namespace = this.topology.namespace;
+    if (this.topology.gitOps?.tool === 'argo-cd') checkArgoCdApplicationNames(this.node.path, id, this.topology.clusters.map((c) => c.name));
+    this.sharedEndpoints = this.topology.sharedEndpoints;
+    this.gitOps = this.topology.gitOps;
+    this.loadBalancing = this.topology.traffic?.loadBalancing;
 
-    if (this.gitOps?.tool === 'argo-cd') {
-      clusters.forEach((cluster, i) => check(`${id}-${cluster.name}`.length <= 63, {
-        path, field: `clusters[${i}].name`, value: cluster.name,
-        problem: `with the topology "${id}" names the Argo CD Application "${id}-${cluster.name}", longer than the 63 characters of the label Argo CD tracks it by`,
-        fix: 'use a shorter cluster name or topology id',
-      }));
-    }
-    this.clusters = clusters.map((cluster, i) => this.addCluster(app, id, cluster, i, props.services));
-    this.gitOpsCharts = this.gitOps ? this.addGitOps(app, id, clusters, this.gitOps) : [];
-
-    this.summary = summarizeMultiCluster({
-      topology: id,
-      namespace,
-      clusters,
-      services,
-      sharedEndpoints: this.sharedEndpoints,
-      gitOps: this.gitOps,
-      gitOpsFolders: this.gitOpsCharts.map((chart) => gitOpsFolderOf(app, chart)),
-      loadBalancing: this.loadBalancing && {
-        host: this.loadBalancing.host,
-        service: this.loadBalancing.service,
-        balancer: this.loadBalancing.balancer.name,
-        stickyCookie: this.loadBalancing.stickySessions?.cookieName,
-        configFile: `${BALANCER_FOLDER}/haproxy.cfg`,
-        backends: this.balancerSpec!.listeners[0].servers.map((s) => ({ cluster: s.name, address: s.address, port: s.port })),
-      },
-    });
-    app.addFile(`${id}.topology.json`, () => renderTopologySummary(this.summary), this);
-    if (this.balancerConfig !== undefined) {
-      const config = this.balancerConfig;
-      app.addFile(`${BALANCER_FOLDER}/haproxy.cfg`, () => config, this);
-    }
+    const output = writeTopology(app, this, this.topology, 'multi-cluster');
+    this.clusters = output.clusters;
+    this.gitOpsCharts = output.gitOpsCharts;
+    this.balancerSpec = output.balancerSpec;
+    this.balancerConfig = output.balancerConfig;
+    this.summary = output.summary;
   }
 
   /** The active cluster named `name`; throws when there is none. */
@@ -233,147 +195,13 @@ export class MultiCluster extends Construct {
     });
     return found;
   }
-
-  private addCluster(app: TopologyApp, id: string, cluster: ResolvedCluster, index: number, declared: readonly ServiceSpec[]): ActiveCluster {
-    const chart = app.addFolderChart(cluster.name, id, { namespace: this.namespace }, this);
-    chart.node.addValidation({ validate: () => statefulPlacementErrors(chart, cluster.name) });
-    const scope = new Construct(chart, cluster.name);
-
-    const namespace = kubeObject(scope, 'Namespace', k8s.KubeNamespace.GVK, {
-      name: this.namespace,
-      labels: {
-        ...recommendedLabels({ name: id, instance: this.namespace, component: 'namespace', partOf: id }),
-        // Every pod of the topology meets the restricted standard; admission refuses any other.
-        'pod-security.kubernetes.io/enforce': 'restricted',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-      },
-      annotations: {
-        // Deleting the namespace deletes everything in it: neither GitOps tool may prune it.
-        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
-        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
-      },
-    }, {});
-    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-
-    const workloads: Record<string, Baseline> = {};
-    declared.forEach((spec, j) => {
-      const override = cluster.services[spec.name];
-      const service = applyServiceOverride(spec, override);
-      // Errors name the topology's props: the override where the cluster gave one, else the service.
-      const overridden = `clusters[${index}].services.${spec.name}`;
-      const mapping: FieldMapping = [
-        ['replicas', `${overridden}.replicas`],
-        ...Object.keys(override ?? {}).map((key) => [`service.${key}`, `${overridden}.${key}`] as const),
-        ['service', `services[${j}]`],
-      ];
-      workloads[spec.name] = renamingErrors(this.node.path, mapping, () => (cluster.availability === AvailabilityMode.MULTI_REPLICA
-        ? new MultiReplica(scope, spec.name, { service, replicas: override?.replicas })
-        : new Baseline(scope, spec.name, { service })));
-    });
-
-    const sharedEndpoints: Record<string, ApiObject> = {};
-    this.sharedEndpoints.forEach((endpoint, i) => {
-      const labels = recommendedLabels({ name: endpoint.name, instance: endpoint.name, component: endpoint.kind, partOf: id });
-      const endpointScope = new Construct(scope, `shared-${endpoint.name}`);
-      nameObjectsAfter(endpointScope, `sharedEndpoints[${i}].name`, endpoint.name);
-      sharedEndpoints[endpoint.name] = sharedEndpointObjects(endpointScope, endpoint, labels).service;
-      for (const client of endpoint.usedBy) {
-        for (const rule of endpoint.egress) workloads[client].allowTo(rule.to, rule.ports);
-      }
-    });
-
-    const ingress = this.loadBalancing && this.addIngress(scope, cluster, workloads[this.loadBalancing.service], this.loadBalancing);
-    return { name: cluster.name, chart, namespace, workloads, sharedEndpoints, ingress };
-  }
-
-  /**
-   * The Ingress of the balanced service on one cluster: the public host (and the cluster's own
-   * host), TLS for both, cookie affinity to a pod when sessions are sticky, and the ingress
-   * controller admitted by the service's NetworkPolicy.
-   *
-   * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
-   */
-  private addIngress(scope: Construct, cluster: ResolvedCluster, workload: Baseline, balancing: ResolvedLoadBalancing): ApiObject {
-    const hosts = [balancing.host, ...(cluster.ingress?.host !== undefined ? [cluster.ingress.host] : [])];
-    const annotations: Record<string, string> = {
-      // The balancer checks (and in HTTP mode forwards) over plain HTTP; a redirect to HTTPS
-      // would fail every check and take every cluster out.
-      'nginx.ingress.kubernetes.io/ssl-redirect': 'false',
-    };
-    if (balancing.stickySessions) {
-      Object.assign(annotations, {
-        'nginx.ingress.kubernetes.io/affinity': 'cookie',
-        'nginx.ingress.kubernetes.io/session-cookie-name': balancing.stickySessions.podCookieName,
-        'nginx.ingress.kubernetes.io/session-cookie-path': '/',
-        // When the pinned pod fails, move the client to another pod instead of failing it.
-        'nginx.ingress.kubernetes.io/session-cookie-change-on-failure': 'true',
-      });
-    }
-    const containerPort = workload.resolved.ports.find((p) => p.servicePort === balancing.servicePort)!.port;
-    workload.allowFrom(NetworkPeer.namespace(balancing.ingressControllerNamespace), [{ port: containerPort }]);
-    return kubeObject(scope, 'Ingress', k8s.KubeIngress.GVK, { name: balancing.service, labels: { ...workload.labels }, annotations }, {
-      spec: () => k8s.toJson_IngressSpec({
-        ingressClassName: balancing.ingressClassName,
-        tls: [{ hosts, secretName: balancing.tlsSecretName }],
-        rules: hosts.map((host) => ({
-          host,
-          http: {
-            paths: [{
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: balancing.service, port: { number: balancing.servicePort } } },
-            }],
-          },
-        })),
-      }),
-    });
-  }
-
-  private addGitOps(app: TopologyApp, id: string, clusters: readonly ResolvedCluster[], gitOps: ResolvedGitOps): Chart[] {
-    const target: GitOpsTarget = {
-      topology: id,
-      namespace: this.namespace,
-      clusters: clusters.map((c) => c.name),
-      gitOps,
-      labels: recommendedLabels({ name: id, instance: id, component: 'gitops', partOf: id }),
-    };
-    if (gitOps.tool === 'argo-cd') {
-      const chart = app.addFolderChart(GITOPS_FOLDER, id, {}, this);
-      argoCdApplicationSet(chart, target);
-      return [chart];
-    }
-    return clusters.map((cluster) => {
-      const chart = app.addFolderChart(`${GITOPS_FOLDER}/${cluster.name}`, id, {}, this);
-      fluxSync(chart, target, cluster.name);
-      return chart;
-    });
-  }
 }
 
-function resolveServices(path: string, services: readonly ServiceSpec[]): ResolvedService[] {
-  check(Array.isArray(services) && services.length > 0, {
-    path, field: 'services', value: services,
-    problem: 'must list at least one service', fix: "give e.g. [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 8080 }]",
-  });
-  const resolved = services.map((spec, i) => renamingErrors(path, [['service', `services[${i}]`]], () => resolveServiceSpec(path, spec)));
-  resolved.forEach((service, i) => check(resolved.findIndex((s) => s.name === service.name) === i, {
-    path, field: `services[${i}].name`, value: service.name,
-    problem: 'is used by another service', fix: 'give every service its own name',
+/** Argo CD tracks an Application by a label of its name, `<topology>-<cluster>`: at most 63 characters. */
+function checkArgoCdApplicationNames(path: string, id: string, clusters: readonly string[]): void {
+  clusters.forEach((cluster, i) => check(`${id}-${cluster}`.length <= 63, {
+    path, field: `clusters[${i}].name`, value: cluster,
+    problem: `with the topology "${id}" names the Argo CD Application "${id}-${cluster}", longer than the 63 characters of the label Argo CD tracks it by`,
+    fix: 'use a shorter cluster name or topology id',
   }));
-  return resolved;
-}
-
-/** Every construct in a cluster's chart that holds state: each cluster would keep its own copy. */
-function statefulPlacementErrors(chart: Chart, cluster: string): string[] {
-  return chart.node.findAll()
-    .filter((c): c is IConstruct & { statefulKind: { name: string } } => isStatefulComponent(c))
-    .map((c) => new HadrError({
-      path: c.node.path, field: 'scope', value: cluster,
-      problem: `is an active cluster of a MultiCluster, so each cluster would keep its own ${c.statefulKind.name} data`,
-      fix: 'place it in a chart of a separate data cluster and list it in sharedEndpoints',
-    }).message);
-}
-
-function gitOpsFolderOf(app: TopologyApp, chart: Chart): string {
-  return app.folderNames.find((folder) => app.chartsIn(folder).includes(chart))!;
 }

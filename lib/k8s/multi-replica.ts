@@ -1,10 +1,7 @@
-import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Baseline, BaselineProps, WorkloadShape } from './baseline';
+import { Workload, WorkloadProps, WorkloadShape } from './workload';
 import { MULTI_REPLICA_DEFAULTS } from '../core/defaults';
 import { check } from '../core/errors';
-import { kubeObject } from './private/kube-object';
 import { DisruptionBudget } from '../core/service/disruption-budget';
 import { MULTI_REPLICA_PLACEMENT, SchedulingRule } from '../core/service/placement';
 import { ResolvedService } from '../core/service/service-spec';
@@ -12,7 +9,7 @@ import { INT32_MAX, qualifiedNameProblem } from '../core/validation/kubernetes';
 import { checkOneOf } from '../core/validation/shape';
 
 /** Props of {@link MultiReplica}. */
-export interface MultiReplicaProps extends BaselineProps {
+export interface MultiReplicaProps extends WorkloadProps {
   /**
    * Replicas when the service does not autoscale; at least 2.
    *
@@ -64,69 +61,48 @@ export interface MultiReplicaProps extends BaselineProps {
  *   service: { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 4000, healthPath: '/health' },
  * });
  */
-export class MultiReplica extends Baseline {
-  /** The HorizontalPodAutoscaler; undefined unless `service.autoscale` is given. */
-  public readonly horizontalPodAutoscaler?: ApiObject;
-
+export class MultiReplica extends Workload {
   constructor(scope: Construct, id: string, props: MultiReplicaProps) {
-    super(scope, id, props);
-    const autoscale = this.resolved.autoscale;
-    if (autoscale) {
-      this.horizontalPodAutoscaler = kubeObject(this, 'Autoscaler', k8s.KubeHorizontalPodAutoscalerV2.GVK, {
-        name: this.resolved.name, labels: { ...this.labels },
-      }, {
-        spec: () => k8s.toJson_HorizontalPodAutoscalerSpecV2({
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-          minReplicas: autoscale.min,
-          maxReplicas: autoscale.max,
-          metrics: [{
-            type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscale.cpuUtilization } },
-          }],
-          behavior: {
-            // Scale up at once on a lost zone's traffic; scale down slowly so a blip does not drop capacity.
-            scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
-            scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
-          },
-        }),
-      });
-    }
+    super(scope, id, props, (path, service) => multiReplicaShape(path, props, service));
   }
+}
 
-  /** @internal */
-  protected _shape(props: MultiReplicaProps, service: ResolvedService): WorkloadShape {
-    const path = this.node.path;
-    const replicas = props.replicas ?? (service.autoscale ? undefined : MULTI_REPLICA_DEFAULTS.replicas);
-    check(!(props.replicas !== undefined && service.autoscale), {
-      path, field: 'replicas', value: props.replicas,
-      problem: 'cannot be set together with service.autoscale: the autoscaler owns the replica count',
-      fix: 'drop replicas and set service.autoscale.min instead',
-    });
-    check(replicas === undefined || (Number.isInteger(replicas) && replicas >= MULTI_REPLICA_DEFAULTS.minReplicas), {
-      path, field: 'replicas', value: replicas,
-      problem: `must be at least ${MULTI_REPLICA_DEFAULTS.minReplicas}: one replica cannot fail over`,
-      fix: 'use 3 (the default), or Baseline for a single replica',
-    });
-    check(replicas === undefined || replicas <= INT32_MAX, {
-      path, field: 'replicas', value: replicas, problem: `must be at most ${INT32_MAX} (a Kubernetes int32)`, fix: 'use 3 (the default)',
-    });
-    for (const field of ['nodeAntiAffinity', 'zoneSpread'] as const) {
-      if (props[field] !== undefined) checkOneOf(path, field, props[field], ['required', 'preferred', 'none']);
-    }
-    const topologyKey = props.zoneTopologyKey ?? MULTI_REPLICA_PLACEMENT.zoneTopologyKey;
-    check(qualifiedNameProblem(topologyKey) === undefined, {
-      path, field: 'zoneTopologyKey', value: topologyKey,
-      problem: 'is not a label key', fix: "use e.g. 'topology.kubernetes.io/zone'",
-    });
-    return {
-      replicas,
-      minReplicas: service.autoscale?.min ?? replicas!,
-      disruptionBudget: props.disruptionBudget ?? DisruptionBudget.maxUnavailable(MULTI_REPLICA_DEFAULTS.maxUnavailable),
-      placement: {
-        nodeAntiAffinity: props.nodeAntiAffinity ?? MULTI_REPLICA_PLACEMENT.nodeAntiAffinity,
-        zoneSpread: props.zoneSpread ?? MULTI_REPLICA_PLACEMENT.zoneSpread,
-        zoneTopologyKey: topologyKey,
-      },
-    };
+/** Replicas (or the autoscaler's range) kept apart on nodes and zones, one eviction at a time. */
+function multiReplicaShape(path: string, props: MultiReplicaProps, service: ResolvedService): WorkloadShape {
+  const replicas = props.replicas ?? (service.autoscale ? undefined : MULTI_REPLICA_DEFAULTS.replicas);
+  check(!(props.replicas !== undefined && service.autoscale), {
+    path, field: 'replicas', value: props.replicas,
+    problem: 'cannot be set together with service.autoscale: the autoscaler owns the replica count',
+    fix: 'drop replicas and set service.autoscale.min instead',
+  });
+  check(replicas === undefined || (Number.isInteger(replicas) && replicas >= MULTI_REPLICA_DEFAULTS.minReplicas), {
+    path, field: 'replicas', value: replicas,
+    problem: `must be at least ${MULTI_REPLICA_DEFAULTS.minReplicas}: one replica cannot fail over`,
+    fix: 'use 3 (the default), or Baseline for a single replica',
+  });
+  check(replicas === undefined || replicas <= INT32_MAX, {
+    path, field: 'replicas', value: replicas, problem: `must be at most ${INT32_MAX} (a Kubernetes int32)`, fix: 'use 3 (the default)',
+  });
+  for (const field of ['nodeAntiAffinity', 'zoneSpread'] as const) {
+    if (props[field] !== undefined) checkOneOf(path, field, props[field], ['required', 'preferred', 'none']);
   }
+  const topologyKey = props.zoneTopologyKey ?? MULTI_REPLICA_PLACEMENT.zoneTopologyKey;
+  check(qualifiedNameProblem(topologyKey) === undefined, {
+    path, field: 'zoneTopologyKey', value: topologyKey,
+    problem: 'is not a label key', fix: "use e.g. 'topology.kubernetes.io/zone'",
+  });
+  return {
+    replicas,
+    minReplicas: service.autoscale?.min ?? replicas!,
+    disruptionBudget: props.disruptionBudget ?? DisruptionBudget.maxUnavailable(MULTI_REPLICA_DEFAULTS.maxUnavailable),
+    placement: {
+      nodeAntiAffinity: props.nodeAntiAffinity ?? MULTI_REPLICA_PLACEMENT.nodeAntiAffinity,
+      zoneSpread: props.zoneSpread ?? MULTI_REPLICA_PLACEMENT.zoneSpread,
+      zoneTopologyKey: topologyKey,
+    },
+    autoscale: service.autoscale,
+    replicasExemption: replicas === undefined
+      ? `the HorizontalPodAutoscaler owns the replica count (at least ${service.autoscale!.min}); a count in the manifest would fight it on every sync`
+      : undefined,
+  };
 }

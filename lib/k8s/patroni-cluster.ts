@@ -1,9 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import * as YAML from 'yaml';
 import { MultiReplica } from './multi-replica';
 import { PATRONI_CLUSTER_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
-import { check } from '../core/errors';
+import { check, HadrError } from '../core/errors';
+import { PostgresSpec, RunbookStep } from '../core/intents';
+import { clusterIdentity } from './private/cluster-identity';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
 import { claimObjectName, nameObjectsAfter } from './private/name-registry';
@@ -14,7 +17,7 @@ import { defaultPriorityClass } from './private/priority-class';
 import { checkEndpointUrl, checkHostList, checkS3Prefix, checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import {
-  PATRONI_PASSWORD_ENV, PatroniConfigSpec, PgParameterValue, renderPatroniConfig, validatePatroniConfig,
+  checkArchiveLocation, PATRONI_PASSWORD_ENV, PatroniConfigSpec, renderPatroniConfig, validatePatroniConfig, WalGArchiveLocation,
 } from '../core/postgres/patroni-config';
 import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
 import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
@@ -26,53 +29,22 @@ import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels
 import { NetworkPeer } from '../core/service/network-peer';
 import { Placement, SchedulingRule } from '../core/service/placement';
 import { ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { Exposure, isClusterLocalName, Reach, ResolvedExposure, resolveExposure } from '../core/topology/reach';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
-import { DurationLike, isDurationLike, isSizeLike, mebibytes, SizeLike, toSecondsCeil } from '../core/units';
+import { DurationLike, isDurationLike, isSizeLike, mebibytes, toSecondsCeil } from '../core/units';
 import { checkSecretName, INT32_MAX } from '../core/validation/kubernetes';
 import {
   checkObject, checkOneOf, checkOptionalBoolean, checkOptionalObject, checkOptionalString, checkString,
 } from '../core/validation/shape';
 
 /** Props of {@link PatroniCluster}. */
-export interface PatroniClusterProps {
-  /**
-   * Cluster name: Patroni's scope, the StatefulSet, the leader Service clients connect to.
-   * Keep it stable; the standby site's cluster may use the same name.
-   *
-   * @default - the construct id
-   */
-  readonly name?: string;
-
+export interface PatroniClusterProps extends PostgresSpec {
   /**
    * The product this database belongs to (`app.kubernetes.io/part-of`).
    *
    * @default - the cluster name
    */
   readonly partOf?: string;
-
-  /**
-   * Members (PostgreSQL instances). Odd, and at least 3: with 2, losing one leaves no
-   * synchronous standby and no majority view of the cluster.
-   *
-   * @default 3
-   * @see https://patroni.readthedocs.io/en/latest/replication_modes.html
-   */
-  readonly members?: number;
-
-  /**
-   * Why fewer than three members are acceptable here (a test or development database). Without
-   * a reason, fewer than three members is an error.
-   *
-   * @default - fewer than three members are refused
-   */
-  readonly fewerThanThreeMembersReason?: string;
-
-  /**
-   * Size of each member's data volume.
-   *
-   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
-   */
-  readonly storage: SizeLike;
 
   /**
    * StorageClass of the data volumes; use one bound in each member's zone
@@ -91,13 +63,6 @@ export interface PatroniClusterProps {
   readonly image?: string;
 
   /**
-   * PostgreSQL major version in the image (chooses the binary directory).
-   *
-   * @default 18
-   */
-  readonly postgresVersion?: number;
-
-  /**
    * Patroni version in the image; newer Patroni raises timings below its floors, so a profile
    * it would not honour is refused.
    *
@@ -112,33 +77,6 @@ export interface PatroniClusterProps {
    * @see https://patroni.readthedocs.io/en/latest/dynamic_configuration.html
    */
   readonly timing?: PatroniTimingProfile;
-
-  /**
-   * Synchronous replication: a commit is acknowledged only once a standby has it, so a failover
-   * loses no acknowledged write (measured: 0 lost). Off for a standby cluster, which replicates
-   * from another site.
-   *
-   * @default - true, false for a standby cluster
-   * @see https://patroni.readthedocs.io/en/latest/replication_modes.html#synchronous-mode
-   */
-  readonly synchronous?: boolean;
-
-  /**
-   * Refuse writes when no synchronous standby is left, rather than continue without one.
-   * Needs three or more members.
-   *
-   * @default false
-   * @see https://patroni.readthedocs.io/en/latest/replication_modes.html#synchronous-mode
-   */
-  readonly synchronousStrict?: boolean;
-
-  /**
-   * PostgreSQL parameters applied to every member through Patroni's dynamic configuration.
-   *
-   * @default - none beyond Patroni's own
-   * @see https://patroni.readthedocs.io/en/latest/dynamic_configuration.html
-   */
-  readonly parameters?: Readonly<Record<string, PgParameterValue>>;
 
   /**
    * Existing Secret with the keys `superuser-password`, `replication-password` and
@@ -157,6 +95,16 @@ export interface PatroniClusterProps {
    * @see https://patroni.readthedocs.io/en/latest/kubernetes.html
    */
   readonly etcdHosts?: readonly string[];
+
+  /**
+   * Permanent physical replication slots on the primary, one per standby site replicating from
+   * this cluster, so it keeps their WAL while the sites are cut off. Watch the disk: a slot no
+   * standby consumes holds WAL until it is dropped.
+   *
+   * @default - none
+   * @see https://patroni.readthedocs.io/en/latest/dynamic_configuration.html#permanent-replication-slots
+   */
+  readonly permanentSlots?: readonly string[];
 
   /**
    * Run as a standby of another site's cluster: replicate from it (its primary or a cascading
@@ -216,6 +164,18 @@ export interface PatroniClusterProps {
    * @default - `hadr-high-availability`, created once per chart
    */
   readonly priorityClassName?: string;
+
+  /**
+   * Addresses other clusters and sites reach this cluster on: the primary (for a standby
+   * cluster on another site) and the pooler (for clients in other clusters). Without it the
+   * cluster is reachable only by its cluster-local Service names, and sharing it with another
+   * cluster or site is refused. Whoever is admitted with {@link PatroniCluster.allowFrom} (a
+   * topology does it with its clusters' egress CIDRs) reaches it; nobody else does.
+   *
+   * @default - not exposed
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer
+   */
+  readonly expose?: PatroniExposure;
 }
 
 /** Where a standby cluster replicates from. */
@@ -228,6 +188,27 @@ export interface PatroniReplicationSource {
    * @default 5432
    */
   readonly port?: number;
+  /**
+   * Where `host` resolves. A host you give is taken to work from anywhere unless it is a
+   * cluster-local Service name; {@link PatroniCluster.replicationSource} sets it.
+   *
+   * @default Reach.ANYWHERE, or the source's own cluster for a cluster-local name
+   */
+  readonly reach?: Reach;
+  /**
+   * Permanent replication slot kept for this standby on the source's primary
+   * (`permanentSlots` there), so the source keeps the WAL it still needs while the sites are cut off.
+   *
+   * @default - no slot: the standby catches up from the archive after a long cut
+   * @see https://patroni.readthedocs.io/en/latest/standby_cluster.html
+   */
+  readonly slotName?: string;
+  /**
+   * The source's WAL archive, read when streaming falls behind what the source still holds.
+   *
+   * @default - the standby's own archive
+   */
+  readonly archive?: WalGArchiveLocation;
 }
 
 /** WAL-G archive and base backups. */
@@ -299,14 +280,21 @@ export interface PatroniPoolerOptions {
   readonly authSecret?: string;
 }
 
-/** A step of a runbook, as data: what to do, the command, and why. */
-export interface RunbookStep {
-  /** What the step achieves. */
-  readonly title: string;
-  /** The command to run, with this topology's real names. */
-  readonly command: string;
-  /** Why the step is needed. */
-  readonly why: string;
+/** What of a {@link PatroniCluster} is reached from other clusters and sites. */
+export interface PatroniExposure {
+  /**
+   * The primary, through the leader Service (Patroni points it at the primary): what a
+   * standby cluster on another site replicates from.
+   *
+   * @default - not exposed
+   */
+  readonly primary?: Exposure;
+  /**
+   * The PgBouncer pooler: what clients in other clusters connect to.
+   *
+   * @default - not exposed
+   */
+  readonly pooler?: Exposure;
 }
 
 const PORT = { postgres: 5432, patroni: 8008 } as const;
@@ -371,8 +359,14 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
   public readonly pooler?: MultiReplica;
   /** Labels that select the members. */
   public readonly selector: Readonly<Record<string, string>>;
+  /** The address other clusters and sites reach the primary on; undefined when not exposed. */
+  public readonly primaryExposure?: ResolvedExposure;
+  /** The address other clusters reach the pooler on; undefined when not exposed. */
+  public readonly poolerExposure?: ResolvedExposure;
 
   private readonly namespace?: string;
+  private readonly clients: NetworkPeer[];
+  private readonly renderedSpec: PatroniConfigSpec;
 
   constructor(scope: Construct, id: string, props: PatroniClusterProps) {
     super(scope, id);
@@ -392,6 +386,18 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
       fix: 'drop synchronous (it is off for a standby cluster), or drop standby',
     });
 
+    check(props.expose === undefined || (typeof props.expose === 'object' && props.expose !== null), {
+      path, field: 'expose', value: props.expose, problem: 'must be { primary?, pooler? }', fix: "use e.g. { pooler: Exposure.loadBalancer({ host: 'db.data.example.com' }) }",
+    });
+    this.primaryExposure = props.expose?.primary && resolveExposure(path, 'expose.primary', props.expose.primary);
+    this.poolerExposure = props.expose?.pooler && resolveExposure(path, 'expose.pooler', props.expose.pooler);
+    check(this.poolerExposure === undefined || props.pooler !== false, {
+      path, field: 'expose.pooler', value: props.expose?.pooler?.options.host,
+      problem: 'exposes the pooler, and pooler is false', fix: 'keep the pooler, or expose the primary instead',
+    });
+    if (props.standby) checkStandbySource(path, props.standby, clusterIdentity(this));
+    this.clients = [...(props.clients ?? [NetworkPeer.sameNamespace()])];
+
     this.clusterName = name;
     this.members = members;
     this.synchronous = synchronous;
@@ -409,6 +415,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     // Patroni writes these Endpoints itself: no other Service of the namespace may take the names.
     if (!props.etcdHosts) for (const suffix of PATRONI_ENDPOINTS) claimObjectName(this, 'Endpoints', `${name}${suffix}`);
     const configSpec = this.configSpec(path, name, props);
+    this.renderedSpec = configSpec;
     this.patroniConfig = renamingErrors(path, CONFIG_FIELDS, () => {
       validatePatroniConfig(configSpec);
       return renderPatroniConfig(configSpec);
@@ -424,8 +431,8 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
 
     // Leader Service without selector: Patroni writes its Endpoints in the same update that
     // moves the leader key, so clients never reach a demoted primary.
-    this.primaryService = kubeObject(this, 'PrimaryService', k8s.KubeService.GVK, metadata, {
-      spec: () => k8s.toJson_ServiceSpec({ type: 'ClusterIP', ports: [postgresPort()] }),
+    this.primaryService = kubeObject(this, 'PrimaryService', k8s.KubeService.GVK, exposedMetadata(metadata, this.primaryExposure), {
+      spec: () => k8s.toJson_ServiceSpec({ ...this.exposedServiceFields(this.primaryExposure), ports: [postgresPort()] }),
     });
     kubeObject(this, 'PrimaryEndpoints', k8s.KubeEndpoints.GVK, metadata, { subsets: () => [] });
     this.replicaService = kubeObject(this, 'ReplicaService', k8s.KubeService.GVK, { name: `${name}-replica`, labels }, {
@@ -470,7 +477,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         selector: { matchLabels: { ...this.selector } },
         template: {
-          metadata: { labels, annotations: { 'hadr-constructs.io/patroni-config-sha': configChecksum({ 'patroni.yml': this.patroniConfig }) } },
+          metadata: { labels, annotations: { 'hadr-constructs.io/patroni-config-sha': runtimeChecksum(this.patroniConfig) } },
           spec: {
             serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
@@ -508,20 +515,78 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
 
     if (props.pooler !== false) {
       const pooler = props.pooler ?? {};
-      this.pooler = renamingErrors(path, POOLER_FIELDS, () => this.poolerFor(name, partOf, pooler, props.clients, priorityClassName), 'pooler.');
+      this.pooler = renamingErrors(path, POOLER_FIELDS, () => this.poolerFor(name, partOf, pooler, priorityClassName), 'pooler.');
       this.poolerHost = dns(this.pooler.resolved.name);
+      if (this.poolerExposure?.type === 'load-balancer') {
+        const poolerName = this.pooler.resolved.name;
+        kubeObject(this, 'PoolerExternalService', k8s.KubeService.GVK,
+          exposedMetadata({ name: `${poolerName}-external`, labels: { ...this.pooler.labels } }, this.poolerExposure), {
+            spec: () => k8s.toJson_ServiceSpec({
+              ...this.exposedServiceFields(this.poolerExposure),
+              selector: { ...this.pooler!.selector },
+              ports: [{ name: 'postgresql', port: PORT.postgres, targetPort: k8s.IntOrString.fromString('postgresql'), protocol: 'TCP' }],
+            }),
+          });
+      }
     }
     this.networkPolicy = this.membersPolicy(metadata, props);
+    this.node.addValidation({ validate: () => this.exposureErrors() });
   }
 
-  /** This cluster as a replication source for a standby cluster on another site. */
+  /**
+   * Admits `peer` as a client: to PostgreSQL on the members (5432) and to the pooler. A
+   * topology admits its consumer clusters' egress CIDRs here; the load balancer of an exposed
+   * address admits the same ranges.
+   *
+   * @returns the peer admitted
+   */
+  public allowFrom(peer: NetworkPeer): NetworkPeer {
+    this.clients.push(peer);
+    this.pooler?.allowFrom(peer, [{ port: PORT.postgres }]);
+    return peer;
+  }
+
+  /**
+   * This cluster as the replication source of a standby cluster on another site: its exposed
+   * primary, or `options.host` (an address you route yourself). Without either, the address is
+   * the cluster-local leader Service, which a standby in another cluster refuses.
+   */
   public replicationSource(options: { host?: string; port?: number } = {}): PatroniReplicationSource {
-    return { host: options.host ?? this.primaryHost, port: options.port ?? PORT.postgres };
+    const port = options.port ?? PORT.postgres;
+    if (options.host !== undefined) return { host: options.host, port };
+    if (this.primaryExposure) return { host: this.primaryExposure.host, port, reach: Reach.ANYWHERE };
+    return { host: this.primaryHost, port, reach: Reach.cluster(clusterIdentity(this)) };
   }
 
-  /** This cluster as a shared endpoint for the clusters of a MultiCluster topology. */
+  /**
+   * This cluster as a shared endpoint for the clusters of a topology: the exposed pooler, else
+   * the exposed primary. Not exposed, it carries its cluster-local name and that reach, and a
+   * topology refuses to hand it to another cluster.
+   */
   public sharedEndpoint(): SharedEndpointSpec {
-    return { name: this.clusterName, kind: StatefulKind.POSTGRESQL, host: this.poolerHost ?? this.primaryHost };
+    const exposed = this.poolerExposure ?? this.primaryExposure;
+    if (exposed) return { name: this.clusterName, kind: StatefulKind.POSTGRESQL, host: exposed.host, reach: Reach.ANYWHERE };
+    return {
+      name: this.clusterName, kind: StatefulKind.POSTGRESQL, host: this.poolerHost ?? this.primaryHost, reach: Reach.cluster(clusterIdentity(this)),
+    };
+  }
+
+  /**
+   * This cluster's dynamic configuration (what Patroni keeps in its DCS) as a standby of
+   * `source`: what a returning site's DCS must hold before its members start, so that it
+   * follows the new primary instead of taking writes of its own.
+   *
+   * @see https://patroni.readthedocs.io/en/latest/standby_cluster.html
+   */
+  public dynamicConfigurationAsStandbyOf(source: PatroniReplicationSource): Record<string, unknown> {
+    const spec: PatroniConfigSpec = {
+      ...this.renderedSpec,
+      permanentSlots: undefined,
+      synchronousMode: false,
+      standbyCluster: { host: source.host, port: source.port, primarySlotName: source.slotName, sourceArchive: source.archive },
+    };
+    validatePatroniConfig(spec);
+    return YAML.parse(renderPatroniConfig(spec)).bootstrap.dcs;
   }
 
   /**
@@ -591,7 +656,10 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         parameters: { unix_socket_directories: MOUNT.socket },
       },
       walArchive: backup && { archiveTimeout: backup.archiveTimeout },
-      standbyCluster: props.standby && { host: props.standby.host, port: props.standby.port },
+      standbyCluster: props.standby && {
+        host: props.standby.host, port: props.standby.port, primarySlotName: props.standby.slotName, sourceArchive: props.standby.archive,
+      },
+      permanentSlots: props.permanentSlots,
     };
   }
 
@@ -696,9 +764,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     return role;
   }
 
-  private poolerFor(
-    name: string, partOf: string, options: PatroniPoolerOptions, clients: readonly NetworkPeer[] | undefined, priorityClassName: string,
-  ): MultiReplica {
+  private poolerFor(name: string, partOf: string, options: PatroniPoolerOptions, priorityClassName: string): MultiReplica {
     const poolerName = `${name}-pooler`;
     const failover = estimateFailover(this.timing);
     const ini = renderPgbouncerIni({
@@ -731,22 +797,51 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
           { path: '/etc/pgbouncer/auth', from: FileSource.secret(options.authSecret ?? `${poolerName}-auth`) },
         ],
         annotations: config.podAnnotations,
-        ingress: (clients ?? [NetworkPeer.sameNamespace()]).map((from) => ({ from })),
+        ingress: this.clients.map((from) => ({ from })),
         egress: [{ to: NetworkPeer.pods(this.selector), ports: [{ port: PORT.postgres }] }],
       },
     });
   }
 
+  /** Service fields of an address exposed through a load balancer; ClusterIP otherwise. */
+  private exposedServiceFields(exposure: ResolvedExposure | undefined): k8s.ServiceSpec {
+    if (exposure?.type !== 'load-balancer') return { type: 'ClusterIP' };
+    const ranges = this.externalCidrs();
+    return {
+      type: 'LoadBalancer',
+      loadBalancerClass: exposure.loadBalancerClass,
+      // Clients keep their own address, so the NetworkPolicy can admit exactly the consumer ranges.
+      externalTrafficPolicy: 'Local',
+      loadBalancerSourceRanges: ranges.length > 0 ? ranges : undefined,
+    };
+  }
+
+  /** CIDR ranges admitted as clients: who may come through an exposed address. */
+  private externalCidrs(): string[] {
+    return [...new Set(this.clients.flatMap((peer) => (peer.cidr !== undefined ? [peer.cidr] : [])))];
+  }
+
+  /** An exposed address that admits nobody from outside would connect nobody. */
+  private exposureErrors(): string[] {
+    const exposed = [['expose.primary', this.primaryExposure], ['expose.pooler', this.poolerExposure]] as const;
+    if (this.externalCidrs().length > 0) return [];
+    return exposed.filter(([, exposure]) => exposure !== undefined).map(([field, exposure]) => new HadrError({
+      path: this.node.path, field, value: exposure!.host,
+      problem: 'is exposed, but no address outside the cluster is admitted, so the NetworkPolicy drops every connection that comes through it',
+      fix: "admit the consumers with allowFrom(NetworkPeer.cidr('10.1.0.0/16')), or share it in a topology whose clusters declare egressCidrs",
+    }).message);
+  }
+
   private membersPolicy(metadata: { name: string; labels: Record<string, string> }, props: PatroniClusterProps): ApiObject {
     const members = NetworkPeer.pods(this.selector);
-    const clients = [...(props.clients ?? [NetworkPeer.sameNamespace()]), ...(this.pooler ? [this.pooler.asPeer()] : [])];
+    const clients = () => [...this.clients, ...(this.pooler ? [this.pooler.asPeer()] : [])];
     return kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy.GVK, metadata, {
       spec: () => k8s.toJson_NetworkPolicySpec({
         podSelector: { matchLabels: { [LABEL.instance]: this.clusterName } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [
           { from: [policyPeer(members)], ports: tcpPorts(PORT.postgres, PORT.patroni) },
-          { from: clients.map(policyPeer), ports: tcpPorts(PORT.postgres) },
+          { from: clients().map(policyPeer), ports: tcpPorts(PORT.postgres) },
         ],
         egress: [
           DNS_EGRESS,
@@ -760,6 +855,33 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
       }),
     });
   }
+}
+
+/** A standby's source must be reachable from the standby's own cluster. */
+function checkStandbySource(path: string, source: PatroniReplicationSource, cluster: string): void {
+  const reach = source.reach ?? (isClusterLocalName(source.host) ? Reach.cluster('the source\'s own cluster') : Reach.ANYWHERE);
+  check(reach instanceof Reach && reach.worksIn(cluster), {
+    path, field: 'standby.host', value: source.host,
+    problem: `resolves only inside ${reach?.cluster ?? 'another cluster'}, so this standby cannot connect to it`,
+    fix: "expose the source's primary (expose: { primary: Exposure.loadBalancer({ host: 'db.dc1.example.com' }) }) and use its replicationSource(), or give a host this site can reach",
+  });
+  if (source.archive !== undefined) checkArchiveLocation(path, 'standby.archive', source.archive);
+}
+
+/** Metadata of a Service, with the exposure's annotations when it is exposed through a load balancer. */
+function exposedMetadata(metadata: { name: string; labels: Record<string, string> }, exposure: ResolvedExposure | undefined) {
+  return exposure?.type === 'load-balancer' && Object.keys(exposure.annotations).length > 0
+    ? { ...metadata, annotations: { ...exposure.annotations } } : metadata;
+}
+
+/**
+ * Checksum of what a running member reads from patroni.yml. The bootstrap section is read only
+ * when the cluster is first created (later changes go through \`patronictl edit-config\`), so a
+ * change there, such as a DR flip of \`standby_cluster\`, must not roll the members.
+ */
+function runtimeChecksum(patroniYml: string): string {
+  const { bootstrap: _bootstrap, ...runtime } = YAML.parse(patroniYml);
+  return configChecksum({ 'patroni.yml': YAML.stringify(runtime) });
 }
 
 /** Endpoints Patroni's Kubernetes DCS writes besides the leader's and `<name>-config`. */

@@ -4,8 +4,10 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Baseline } from './baseline';
 import { MultiReplica } from './multi-replica';
+import { Workload } from './workload';
 import { REDIS_SENTINEL_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
 import { check, HadrError } from '../core/errors';
+import { RedisSpec } from '../core/intents';
 import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { AppendFsync, ConfDirective, REDIS_PORT, renderRedisConfig } from '../core/redis/redis-config';
 import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../core/redis/redis-primary-proxy';
@@ -15,8 +17,10 @@ import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } fr
 import { renderSentinelConfig, SENTINEL_PORT, SentinelConfigSpec, sentinelMajority } from '../core/redis/sentinel-config';
 import { renderSentinelStartScript } from '../core/redis/sentinel-start-script';
 import { checkPeer, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { Exposure, Reach, ResolvedExposure, resolveExposure } from '../core/topology/reach';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
 import { isSizeLike, mebibytes, seconds, SizeLike } from '../core/units';
+import { clusterIdentity } from './private/cluster-identity';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
 import { nameObjectsAfter } from './private/name-registry';
@@ -38,31 +42,25 @@ import {
   checkArray, checkInstance, checkObject, checkOneOf, checkOptionalArray, checkOptionalObject, checkOptionalString,
 } from '../core/validation/shape';
 
-/** Props of {@link RedisSentinel}. */
-export interface RedisSentinelProps {
+/** What of a {@link RedisSentinel} is reached from other clusters. */
+export interface RedisExposure {
   /**
-   * Name of the topology: the Redis StatefulSet; the Sentinels, the primary proxy and every
-   * other object are named after it (`<name>-sentinel`, `<name>-primary`). Keep it stable.
+   * The primary proxy (HAProxy routing to the current primary): what plain clients in other
+   * clusters connect to.
    *
-   * @default - the construct id
+   * @default - not exposed
    */
-  readonly name?: string;
+  readonly primary?: Exposure;
+}
 
+/** Props of {@link RedisSentinel}. */
+export interface RedisSentinelProps extends RedisSpec {
   /**
    * The product this belongs to (`app.kubernetes.io/part-of`).
    *
    * @default - the name
    */
   readonly partOf?: string;
-
-  /**
-   * Replicas following the primary (the StatefulSet runs `replicas + 1` pods). At least 1 so
-   * Sentinel has a replica to promote; 2 so the new primary still has a replica after a failover.
-   *
-   * @default 2
-   * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/
-   */
-  readonly replicas?: number;
 
   /**
    * Sentinels, in their own StatefulSet; odd, so a majority always exists. Three survive the
@@ -97,29 +95,6 @@ export interface RedisSentinelProps {
    * @see https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#other-sentinel-options
    */
   readonly timing?: SentinelTimingProfile;
-
-  /**
-   * What an acknowledged write survives. The default refuses writes unless a replica
-   * acknowledged within 2 s: a primary cut off from its replicas, or restarted before Sentinel
-   * demoted it, refuses writes a failover would discard. It bounds loss, it does not remove it:
-   * with both replicas stalled for 4 s before the primary was killed, the drill lost 25,385 of
-   * 54,277 acknowledged writes in the worst of 3 trials (asynchronous replication: 48,462 of
-   * 65,329). For no loss, use `Durability.waitForReplicas(1)` and have writers confirm each
-   * write with WAIT (0 of 10,202 confirmed writes lost in the same scenario). The figures are
-   * on `durability.measured`.
-   *
-   * @default Durability.minReplicas(1, Duration.seconds(2))
-   * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas
-   * @see https://redis.io/docs/latest/commands/wait/
-   */
-  readonly durability?: RedisDurability;
-
-  /**
-   * Size of each Redis server's data volume (append-only file and snapshots).
-   *
-   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
-   */
-  readonly storage: SizeLike;
 
   /**
    * StorageClass of the data volumes; use one bound in the pod's zone (`WaitForFirstConsumer`).
@@ -161,15 +136,6 @@ export interface RedisSentinelProps {
    * @default - cpu 250m request / 1 limit, memory 1Gi request = limit
    */
   readonly resources?: ResourceSpec;
-
-  /**
-   * `maxmemory`: above it Redis refuses writes (`noeviction`) instead of growing into an
-   * OOM kill that would fail over to replicas holding just as much.
-   *
-   * @default - 70% of the memory limit, leaving room for the append-only rewrite's fork and the buffers
-   * @see https://redis.io/docs/latest/develop/reference/eviction/
-   */
-  readonly maxMemory?: SizeLike;
 
   /**
    * When the append-only file is fsynced.
@@ -252,6 +218,17 @@ export interface RedisSentinelProps {
    * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
    */
   readonly clusterDomain?: string;
+
+  /**
+   * Addresses other clusters reach this Redis on: the primary, through the primary proxy.
+   * Sentinel-aware clients in other clusters cannot be served (Sentinel hands out pod names
+   * that resolve only here). Whoever {@link RedisSentinel.allowFrom} admits reaches it; nobody
+   * else does.
+   *
+   * @default - not exposed
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer
+   */
+  readonly expose?: RedisExposure;
 }
 
 /**
@@ -425,6 +402,9 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
   /** Labels that select the Sentinel pods. */
   public readonly sentinelSelector: Readonly<Record<string, string>>;
 
+  /** The address other clusters reach the primary proxy on; undefined when not exposed. */
+  public readonly primaryExposure?: ResolvedExposure;
+
   private readonly clients: NetworkPeer[];
 
   constructor(scope: Construct, id: string, props: RedisSentinelProps) {
@@ -445,6 +425,14 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       path, field: 'storage', value: props.storage, problem: 'must be a positive Size', fix: 'use e.g. Size.gibibytes(10)',
     });
     const passwordSecret = resolvePasswordSecret(path, name, props);
+    check(props.expose === undefined || (typeof props.expose === 'object' && props.expose !== null), {
+      path, field: 'expose', value: props.expose, problem: 'must be { primary? }', fix: "use e.g. { primary: Exposure.loadBalancer({ host: 'redis.data.example.com' }) }",
+    });
+    this.primaryExposure = props.expose?.primary && resolveExposure(path, 'expose.primary', props.expose.primary);
+    check(this.primaryExposure === undefined || props.primaryProxy !== false, {
+      path, field: 'expose.primary', value: this.primaryExposure?.host,
+      problem: 'exposes the primary through the primary proxy, and primaryProxy is false', fix: 'keep the primary proxy (the default)',
+    });
 
     const namespace = Chart.of(this).namespace;
     const clusterDomain = props.clusterDomain ?? DEFAULTS.clusterDomain;
@@ -718,7 +706,35 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         },
       }), 'primaryProxy.');
       this.primaryHost = serviceHost(proxyName);
+      const exposure = this.primaryExposure;
+      if (exposure?.type === 'load-balancer') {
+        const proxy = this.primaryProxy;
+        kubeObject(this, 'PrimaryExternalService', k8s.KubeService.GVK, {
+          name: `${proxyName}-external`, labels: { ...proxy.labels },
+          annotations: Object.keys(exposure.annotations).length > 0 ? { ...exposure.annotations } : undefined,
+        }, {
+          spec: () => {
+            const ranges = this.externalCidrs();
+            return k8s.toJson_ServiceSpec({
+              type: 'LoadBalancer',
+              loadBalancerClass: exposure.loadBalancerClass,
+              // Clients keep their own address, so the NetworkPolicy can admit exactly the consumer ranges.
+              externalTrafficPolicy: 'Local',
+              loadBalancerSourceRanges: ranges.length > 0 ? ranges : undefined,
+              selector: { ...proxy.selector },
+              ports: [{ name: 'redis', port: PORT.redis, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
+            });
+          },
+        });
+      }
     }
+    this.node.addValidation({
+      validate: () => (this.primaryExposure && this.externalCidrs().length === 0 ? [new HadrError({
+        path, field: 'expose.primary', value: this.primaryExposure.host,
+        problem: 'is exposed, but no address outside the cluster is admitted, so the NetworkPolicy drops every connection that comes through it',
+        fix: "admit the consumers with allowFrom(NetworkPeer.cidr('10.1.0.0/16')), or share it in a topology whose clusters declare egressCidrs",
+      }).message] : []),
+    });
 
     this.networkPolicy = this.policy('NetworkPolicy', metadata, PORT.redis);
     this.sentinelNetworkPolicy = this.policy('SentinelNetworkPolicy', sentinelMetadata, PORT.sentinel);
@@ -744,7 +760,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
    * @returns the egress rules added to the client
    */
   public grantConnect(client: Baseline): EgressRule[] {
-    checkInstance(this.node.path, 'grantConnect.client', client, Baseline, 'a MultiReplica or Baseline, e.g. cache.grantConnect(api)');
+    checkInstance(this.node.path, 'grantConnect.client', client, Workload, 'a MultiReplica or Baseline, e.g. cache.grantConnect(api)');
     this.allowFrom(client.asPeer());
     const rules = [
       ...(this.primaryProxy ? [client.allowTo(this.primaryProxy.asPeer(), [{ port: PORT.redis }])] : []),
@@ -755,8 +771,10 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
   }
 
   /**
-   * This topology as a shared endpoint for the clusters of a MultiCluster topology, reached
-   * through the primary proxy: the pod names Sentinel hands out resolve only inside this cluster.
+   * This Redis as a shared endpoint for the clusters of a topology, reached through the primary
+   * proxy (the pod names Sentinel hands out resolve only inside this cluster): its exposed
+   * address, or, not exposed, its cluster-local name with that reach, which a topology refuses
+   * to hand to another cluster.
    */
   public sharedEndpoint(): SharedEndpointSpec {
     if (this.primaryHost === undefined) {
@@ -766,7 +784,13 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         fix: 'keep the primary proxy (the default) to share this RedisSentinel',
       });
     }
-    return { name: this.name, kind: StatefulKind.REDIS, host: this.primaryHost };
+    if (this.primaryExposure) return { name: this.name, kind: StatefulKind.REDIS, host: this.primaryExposure.host, reach: Reach.ANYWHERE };
+    return { name: this.name, kind: StatefulKind.REDIS, host: this.primaryHost, reach: Reach.cluster(clusterIdentity(this)) };
+  }
+
+  /** CIDR ranges admitted as clients: who may come through the exposed address. */
+  private externalCidrs(): string[] {
+    return [...new Set(this.clients.flatMap((peer) => (peer.cidr !== undefined ? [peer.cidr] : [])))];
   }
 
   /** Ingress from the topology's own pods and the clients on `port`; egress to DNS, Redis and the Sentinels. */

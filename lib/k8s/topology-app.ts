@@ -17,8 +17,8 @@ interface OutputFile {
   readonly owner: string;
 }
 
-/** Folder and file names: lowercase path segments, nothing that leaves the output folder. */
-const RELATIVE_PATH = /^[a-z0-9]([-a-z0-9._]*[a-z0-9])?(\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)*$/;
+/** Folder and file names: plain path segments, nothing that leaves the output folder. */
+const RELATIVE_PATH = /^[A-Za-z0-9]([-A-Za-z0-9._]*[A-Za-z0-9])?(\/[A-Za-z0-9]([-A-Za-z0-9._]*[A-Za-z0-9])?)*$/;
 
 /** The TopologyApp each folder's App belongs to, so `TopologyApp.of` works from inside a cluster chart. */
 const PARENT = new WeakMap<App, TopologyApp>();
@@ -139,7 +139,7 @@ export class TopologyApp extends App {
   private checkPath(owner: IConstruct, target: string): void {
     check(typeof target === 'string' && RELATIVE_PATH.test(target) && target !== 'kustomization.yaml', {
       path: owner.node.path, field: 'output path', value: target,
-      problem: 'must be a relative path of lowercase segments', fix: "use e.g. 'dc1-a' or 'balancer/haproxy.cfg'",
+      problem: 'must be a relative path of plain segments (letters, digits, -, _ and .)', fix: "use e.g. 'dc1-a' or 'balancer/haproxy.cfg'",
     });
     const claims = [...this.folders].map(([p, f]) => [p, f.owner] as const).concat([...this.files].map(([p, f]) => [p, f.owner] as const));
     const clash = claims.find(([p]) => p === target || target.startsWith(`${p}/`) || p.startsWith(`${target}/`));

@@ -172,24 +172,28 @@ describe('MultiCluster', () => {
       expect(spec.goTemplateOptions).toEqual(['missingkey=error']);
     });
 
-    it('summarizes clusters, replicas, services and endpoints', () => {
+    it('summarizes the site, its clusters and replicas, the services and the data with its reach', () => {
       const { summary } = multiCluster;
-      expect(summary.clusters.map((c) => [c.name, c.folder, c.availability, c.zones])).toEqual([
+      expect(summary).toMatchObject({ formatVersion: 2, topology: 'chat', mode: 'multi-cluster', namespace: 'chat' });
+      expect(summary.sites.map((s) => [s.name, s.role])).toEqual([['chat', 'active']]);
+      const clusters = summary.sites[0].clusters;
+      expect(clusters.map((c) => [c.name, c.folder, c.availability, c.zones])).toEqual([
         ['dc1-a', 'dc1-a', 'multi-replica', ['room-1', 'room-2']],
         ['dc1-b', 'dc1-b', 'multi-replica', ['room-3']],
       ]);
-      expect(summary.clusters.map((c) => c.replicas)).toEqual([
+      expect(clusters.map((c) => c.replicas)).toEqual([
         { web: 4, worker: { min: 2, max: 8 } },
         { web: 3, worker: { min: 3, max: 12 } },
       ]);
-      expect(summary.sharedEndpoints.map((e) => [e.inClusterName, e.host ?? e.addresses, e.ports, e.usedBy])).toEqual([
-        ['postgres.chat.svc', 'pg.data.acme.internal', [5432], ['web', 'worker']],
-        ['redis.chat.svc', ['10.30.0.21', '10.30.0.22'], [6379], ['worker']],
+      expect(summary.data.map((e) => [e.inClusterName, e.host ?? e.addresses, e.reach, e.ports, e.usedBy, e.usedOnSites])).toEqual([
+        ['postgres.chat.svc', 'pg.data.acme.internal', 'anywhere', [5432], ['web', 'worker'], ['chat']],
+        ['redis.chat.svc', ['10.30.0.21', '10.30.0.22'], 'anywhere', [6379], ['worker'], ['chat']],
       ]);
       expect(summary.gitOps).toEqual({
         tool: 'argo-cd', repoURL: REPO, branch: 'main',
         clusterPaths: { 'dc1-a': 'deploy/chat/dc1-a', 'dc1-b': 'deploy/chat/dc1-b' }, bootstrapFolders: ['gitops'],
       });
+      expect(summary.targets).toBeUndefined();
     });
 
     it('synthesizes the same objects twice', () => {
@@ -230,9 +234,12 @@ describe('MultiCluster', () => {
       expect(multiCluster.balancerConfig).toContain('cookie CHAT_SITE insert indirect nocache');
       expect(multiCluster.balancerConfig).toContain('server dc1-a ingress.dc1-a.acme.internal:80 check cookie dc1-a');
       expect(multiCluster.balancerConfig).toContain('server dc1-b 10.2.0.10:80 check cookie dc1-b');
-      expect(multiCluster.summary.loadBalancing).toEqual({
-        host: 'chat.acme.example', service: 'web', balancer: 'haproxy-http', stickyCookie: 'CHAT_SITE', configFile: 'balancer/haproxy.cfg',
-        backends: [{ cluster: 'dc1-a', address: 'ingress.dc1-a.acme.internal', port: 80 }, { cluster: 'dc1-b', address: '10.2.0.10', port: 80 }],
+      expect(multiCluster.summary.traffic).toEqual({
+        policy: 'balanced', host: 'chat.acme.example', service: 'web', balancer: 'haproxy-http', stickyCookie: 'CHAT_SITE', configFile: 'balancer/haproxy.cfg',
+        backends: [
+          { cluster: 'dc1-a', site: 'chat', address: 'ingress.dc1-a.acme.internal', port: 80, backup: false },
+          { cluster: 'dc1-b', site: 'chat', address: '10.2.0.10', port: 80, backup: false },
+        ],
       });
     });
   });
@@ -268,6 +275,16 @@ describe('MultiCluster', () => {
       expect(folders.dc2.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
       expect(findObject(folders.dc2, 'Deployment', 'worker').spec.template.spec.containers[0].resources.requests.cpu).toBe('50m');
       expect(findObject(folders['dc1-a'], 'Deployment', 'worker').spec.template.spec.containers[0].resources.requests.cpu).toBe('100m');
+    });
+
+    it('runs one replica of an autoscaled service on a Baseline cluster, without an autoscaler', () => {
+      const { multiCluster: mixed } = topology({
+        clusters: [{ name: 'dc1-a' }, { name: 'dc2', availability: AvailabilityMode.BASELINE }], loadBalancing: undefined,
+      });
+      const dc2 = synthValid(mixed.cluster('dc2').chart);
+      expect(findObject(dc2, 'Deployment', 'worker').spec.replicas).toBe(1);
+      expect(dc2.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+      expect(mixed.summary.sites[0].clusters[1].replicas.worker).toBe(1);
     });
 
     it('balances across the three cluster ingresses without cookies, each Ingress without affinity', () => {
@@ -428,9 +445,9 @@ describe('MultiCluster', () => {
       ['a replica override on a Baseline cluster', { clusters: [{ name: 'dc1-a', availability: AvailabilityMode.BASELINE, services: { web: { replicas: 2 } } }, { name: 'dc1-b' }] },
         'chat: clusters[0].services.web.replicas needs the MultiReplica mode: Baseline runs one replica (got 2); set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop replicas'],
       ['a replica override below two, named by cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc1-b', services: { web: { replicas: 1 } } }] },
-        'chat: clusters[1].services.web.replicas must be at least 2: one replica cannot fail over (got 1); use 3 (the default), or Baseline for a single replica'],
-      ['an autoscaled service on a Baseline cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc2', availability: AvailabilityMode.BASELINE }] },
-        'chat: services[1].autoscale needs at least two replicas, and Baseline runs one (got {"min":2,"max":8}); use MultiReplica, or drop autoscale'],
+        'chat/dc1-b/web: replicas must be at least 2: one replica cannot fail over (got 1); use 3 (the default), or Baseline for a single replica'],
+      ['an autoscaling override on a Baseline cluster', { clusters: [{ name: 'dc1-a' }, { name: 'dc2', availability: AvailabilityMode.BASELINE, services: { worker: { autoscale: { min: 2, max: 4 } } } }] },
+        'chat: clusters[1].services.worker.autoscale needs the MultiReplica mode: Baseline runs one replica (got {"min":2,"max":4}); set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop autoscale'],
       ['two services of one name', { services: [web, { ...worker, name: 'web' }] },
         'chat: services[1].name is used by another service (got "web"); give every service its own name'],
       ['GitOps without a repository URL', { gitOps: GitOps.argoCd({ repoURL: '' }) },
@@ -450,7 +467,7 @@ describe('MultiCluster', () => {
       ['a shared endpoint used by an unknown service', { sharedEndpoints: [{ ...redis, usedBy: ['api'] }] },
         'chat: sharedEndpoints[0].usedBy[0] is not a service of the topology (got "api"); use one of "web", "worker"'],
       ['a literal secret in a cluster override', { clusters: [{ name: 'dc1-a', services: { web: { env: { DB_PASSWORD: 'hunter2' } } } }, { name: 'dc1-b' }] },
-        'chat: clusters[0].services.web.env.DB_PASSWORD looks like a secret and would be written into the manifest in clear (got "<redacted>")'],
+        'chat/dc1-a/web: service.env.DB_PASSWORD looks like a secret and would be written into the manifest in clear (got "<redacted>")'],
     ])('%s', (_what, props, message) => {
       // Without load balancing unless the case asks for it: most cases declare clusters without ingresses.
       expect(() => topology({ loadBalancing: undefined, ...props })).toThrow(message);

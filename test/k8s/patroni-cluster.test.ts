@@ -285,11 +285,13 @@ describe('PatroniCluster in a MultiCluster topology', () => {
     sharedEndpoints,
   });
 
-  it('is shared from a separate data chart, reached through its pooler', () => {
+  it('is refused from a separate data chart while it has only its cluster-local names', () => {
     const app = new TopologyApp({ outdir: path.join(outdir, 'shared') });
     const db = new PatroniCluster(new Chart(app, 'data', { namespace: 'data' }), 'orders', { storage: Size.gibibytes(10) });
-    const topology = new MultiCluster(app, 'shop', props([db]));
-    expect(findObject(synthValid(topology.cluster('dc1-a').chart), 'Service', 'orders').spec.externalName).toBe('orders-pooler.data.svc');
+    expect(() => new MultiCluster(app, 'shop', props([db]))).toThrow(
+      'shop: sharedEndpoints[0] resolves only inside the cluster of chart "data", and dc1-a is another cluster: it would not connect at runtime '
+      + '(got "orders-pooler.data.svc"); expose it, e.g. expose: { pooler: Exposure.loadBalancer({ host: \'<name>.<zone you manage>\' }) }, '
+      + 'or give the address other clusters reach it on');
   });
 
   it('is refused inside an active cluster, where each cluster would hold its own data', () => {
@@ -297,5 +299,44 @@ describe('PatroniCluster in a MultiCluster topology', () => {
     const topology = new MultiCluster(app, 'shop', props([]));
     new PatroniCluster(topology.cluster('dc1-a').chart, 'orders', { storage: Size.gibibytes(10) });
     expect(() => app.synth()).toThrow(/shop\/orders: scope is an active cluster of a MultiCluster, so each cluster would keep its own postgresql data \(got "dc1-a"\)/);
+  });
+});
+
+describe('PatroniCluster across sites', () => {
+  const sha = (objects: any[]) => findObject(objects, 'StatefulSet', 'db').spec.template.metadata.annotations['hadr-constructs.io/patroni-config-sha'];
+
+  it('keeps a permanent slot per standby site on the primary', () => {
+    const { objects } = synth({ permanentSlots: ['standby_dc2', 'standby_dc3'] });
+    expect(patroniYml(objects).bootstrap.dcs.slots).toEqual({ standby_dc2: { type: 'physical' }, standby_dc3: { type: 'physical' } });
+  });
+
+  it("replicates through its slot and catches up from the source site's archive", () => {
+    const backup = { s3Prefix: 's3://acme-wal/dc2', credentialsSecret: 'wal-s3', endpoint: 'https://objects.dc2.example.com' };
+    const { objects } = synth({
+      backup,
+      standby: { host: 'db.dc1.example.com', slotName: 'standby_dc2', archive: { s3Prefix: 's3://acme-wal/dc1', endpoint: 'https://objects.dc1.example.com' } },
+    });
+    expect(patroniYml(objects).bootstrap.dcs.standby_cluster).toMatchObject({
+      host: 'db.dc1.example.com',
+      primary_slot_name: 'standby_dc2',
+      restore_command: 'env WALG_S3_PREFIX=s3://acme-wal/dc1 AWS_ENDPOINT=https://objects.dc1.example.com AWS_S3_FORCE_PATH_STYLE=true wal-g wal-fetch %f %p',
+    });
+    // Its own members still archive to, and restore from, its own site's archive.
+    const env = findObject(objects, 'StatefulSet', 'db').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'WALG_S3_PREFIX').value).toBe('s3://acme-wal/dc2');
+  });
+
+  it('does not roll the members when only the bootstrap section changes, as a DR flip does', () => {
+    const standby = synth({ standby: { host: 'db.dc1.example.com' } }).objects;
+    const primary = synth({ permanentSlots: ['standby_dc2'] }).objects;
+    expect(patroniYml(standby).bootstrap.dcs.standby_cluster).toBeDefined();
+    expect(sha(standby)).toBe(sha(primary));
+    expect(sha(synth({ parameters: { max_connections: 300 } }).objects)).toBe(sha(primary));
+    expect(sha(synth({ postgresVersion: 17 }).objects)).not.toBe(sha(primary));
+  });
+
+  it('refuses an archive location that is not an S3 prefix', () => {
+    expect(() => synth({ standby: { host: 'db.dc1.example.com', archive: { s3Prefix: 's3://acme-wal/dc1; rm -rf /' } } })).toThrow(
+      "shop/db: standby.archive.s3Prefix must be s3://<bucket>/<path> (got \"s3://acme-wal/dc1; rm -rf /\"); use e.g. 's3://acme-db-wal/dc1'");
   });
 });

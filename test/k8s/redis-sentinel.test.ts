@@ -354,12 +354,13 @@ describe('RedisSentinel in a MultiCluster topology', () => {
     sharedEndpoints,
   });
 
-  it('is shared from a separate data chart, reached through its primary proxy on 6379', () => {
+  it('is refused from a separate data chart while it has only its cluster-local names', () => {
     const app = new TopologyApp({ outdir: path.join(outdir, 'shared') });
     const cache = new RedisSentinel(new Chart(app, 'data', { namespace: 'data' }), 'sessions', { storage: Size.gibibytes(10) });
-    const topology = new MultiCluster(app, 'shop', props([cache]));
-    const service = findObject(synthValid(topology.cluster('dc1-a').chart), 'Service', 'sessions');
-    expect(service.spec).toMatchObject({ type: 'ExternalName', externalName: 'sessions-primary.data.svc', ports: [{ name: 'redis', port: 6379 }] });
+    expect(() => new MultiCluster(app, 'shop', props([cache]))).toThrow(
+      'shop: sharedEndpoints[0] resolves only inside the cluster of chart "data", and dc1-a is another cluster: it would not connect at runtime '
+      + '(got "sessions-primary.data.svc"); expose it, e.g. expose: { primary: Exposure.loadBalancer({ host: \'<name>.<zone you manage>\' }) }, '
+      + 'or give the address other clusters reach it on');
   });
 
   it('is refused inside an active cluster, where each cluster would hold its own data', () => {

@@ -52,7 +52,7 @@ describe('TopologyApp', () => {
 
   it.each([
     ['a folder inside another', 'dc1-a/nested', 'topology: output path overlaps "dc1-a", written by topology (got "dc1-a/nested")'],
-    ['a path leaving the output folder', '../dc1-a', 'topology: output path must be a relative path of lowercase segments (got "../dc1-a"); use e.g. \'dc1-a\' or \'balancer/haproxy.cfg\''],
+    ['a path leaving the output folder', '../dc1-a', 'topology: output path must be a relative path of plain segments (letters, digits, -, _ and .) (got "../dc1-a"); use e.g. \'dc1-a\' or \'balancer/haproxy.cfg\''],
   ])('refuses %s', (_what, folder, message) => {
     const app = newApp();
     const owner = new Construct(app, 'topology');

@@ -35,3 +35,25 @@ describe('validateManifests', () => {
     ])).not.toThrow();
   });
 });
+
+describe('validateManifests with the committed CRDs', () => {
+  const gslb = {
+    apiVersion: 'k8gb.io/v1beta1', kind: 'Gslb', metadata: { name: 'web' },
+    spec: { resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', matchLabels: { app: 'web' } }, strategy: { type: 'failover', primaryGeoTag: 'dc1', dnsTtlSeconds: 30 } },
+  };
+  const endpoint = {
+    apiVersion: 'externaldns.k8s.io/v1alpha1', kind: 'DNSEndpoint', metadata: { name: 'web' },
+    spec: { endpoints: [{ dnsName: 'web.example.com', recordType: 'CNAME', targets: ['ingress.dc1.example.com'], setIdentifier: 'dc1', providerSpecific: [{ name: 'aws/failover', value: 'PRIMARY' }] }] },
+  };
+
+  it('accepts objects the CRDs describe', () => {
+    expect(() => validateManifests([gslb, endpoint])).not.toThrow();
+  });
+
+  it('rejects a missing required field, a wrong type and a field the CRD does not declare', () => {
+    expect(() => validateManifests([{ ...gslb, spec: { resourceRef: gslb.spec.resourceRef } }])).toThrow(/k8gb.io\/v1beta1\/Gslb web: .*must have required property 'strategy'/);
+    expect(() => validateManifests([{ ...gslb, spec: { ...gslb.spec, strategy: { type: 'failover', dnsTtlSeconds: '30' } } }])).toThrow(/dnsTtlSeconds must be integer/);
+    expect(() => validateManifests([{ ...endpoint, spec: { endpoints: [{ ...endpoint.spec.endpoints[0], ttl: 30, failover: 'PRIMARY' }] } }]))
+      .toThrow(/must NOT have additional properties/);
+  });
+});

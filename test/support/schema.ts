@@ -3,12 +3,16 @@
  * the Kubernetes schema or the CRD schema of its kind (kubernetes-models 4.x). An object of a
  * kind with no schema here fails too, so nothing slips through unchecked.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as argoCd from '@kubernetes-models/argo-cd';
 import * as fluxCd from '@kubernetes-models/flux-cd';
 import * as keda from '@kubernetes-models/keda';
 import * as prometheusOperator from '@kubernetes-models/prometheus-operator';
+import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
 import * as kubernetes from 'kubernetes-models';
+import * as YAML from 'yaml';
 
 interface ModelClass {
   readonly apiVersion: string;
@@ -38,6 +42,41 @@ class KustomizeConfig {
   }
 }
 
+/**
+ * Kinds no `@kubernetes-models/*` package covers (k8gb Gslb, external-dns DNSEndpoint,
+ * external-secrets ExternalSecret): validated against the OpenAPI schema of the project's own
+ * CRD, committed under test/support/crds/ with the commit it came from. Stricter than the API
+ * server's pruning: a field the schema does not declare is an error, so a typo cannot vanish.
+ */
+function crdModels(): ModelClass[] {
+  const dir = path.join(__dirname, 'crds');
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const closed = (schema: any): any => {
+    if (!schema || typeof schema !== 'object') return schema;
+    const copy: any = Array.isArray(schema) ? schema.map(closed) : Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, closed(v)]));
+    if (copy.properties && copy.additionalProperties === undefined && !copy['x-kubernetes-preserve-unknown-fields']) copy.additionalProperties = false;
+    return copy;
+  };
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((file) => {
+    const crd = YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    return crd.spec.versions.map((version: any) => {
+      const schema = closed(version.schema.openAPIV3Schema);
+      // The API server fills these; objects written to a repository carry none.
+      delete schema.properties.status;
+      schema.properties.metadata = { type: 'object' };
+      const validate = ajv.compile(schema);
+      return class {
+        public static readonly apiVersion = `${crd.spec.group}/${version.name}`;
+        public static readonly kind = crd.spec.names.kind;
+        constructor(private readonly data: unknown) {}
+        public validate(): void {
+          if (!validate(this.data)) throw new Error(ajv.errorsText(validate.errors));
+        }
+      };
+    });
+  });
+}
+
 /** Every exported model class, by `apiVersion/kind`. */
 const REGISTRY: ReadonlyMap<string, ModelClass> = (() => {
   const registry = new Map<string, ModelClass>();
@@ -53,6 +92,7 @@ const REGISTRY: ReadonlyMap<string, ModelClass> = (() => {
   };
   for (const module of [kubernetes, argoCd, fluxCd, keda, prometheusOperator]) visit(module, 0);
   registry.set(`${KustomizeConfig.apiVersion}/${KustomizeConfig.kind}`, KustomizeConfig);
+  for (const model of crdModels()) registry.set(`${model.apiVersion}/${model.kind}`, model);
   return registry;
 })();
 

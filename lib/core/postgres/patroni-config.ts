@@ -4,6 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { check, HadrError } from '../errors';
+import { PgParameterValue } from '../intents';
 import { PatroniTiming, PatroniTimingProfile, PATRONI_TIMING_FLOORS, patroniRaisesTiming, validatePatroniTiming } from './patroni-timing';
 import { DurationLike, isDurationLike, isSizeLike, SizeLike, toSecondsCeil } from '../units';
 import {
@@ -15,9 +16,6 @@ import { findCredential } from '../validation/secrets';
 import { checkObject, checkShape } from '../validation/shape';
 import { PATRONI_CONFIG_SHAPE } from '../validation/spec-shapes';
 import { checkTextTree } from '../validation/text';
-
-/** A PostgreSQL parameter value as Patroni accepts it. */
-export type PgParameterValue = string | number | boolean;
 
 /**
  * Patroni's Kubernetes DCS: the leader key and cluster config live in Endpoints (or
@@ -198,6 +196,22 @@ export interface PatroniStandbyClusterSpec {
    * @see https://www.postgresql.org/docs/15/runtime-config-replication.html#GUC-RECOVERY-MIN-APPLY-DELAY
    */
   readonly recoveryMinApplyDelay?: DurationLike;
+  /**
+   * The WAL archive of the source site, when the standby reads it rather than its own: WAL-G
+   * fetches from this prefix (and endpoint) with the member's own credentials. The standby's own
+   * archive, empty until it is promoted, would give it nothing to catch up from.
+   * @default - the member's own archive
+   * @see https://github.com/wal-g/wal-g/blob/master/docs/STORAGES.md#s3
+   */
+  readonly sourceArchive?: WalGArchiveLocation;
+}
+
+/** Where a WAL-G archive lives. */
+export interface WalGArchiveLocation {
+  /** `s3://bucket/path` of the archive. */
+  readonly s3Prefix: string;
+  /** Endpoint of S3-compatible storage. @default - AWS S3 */
+  readonly endpoint?: string;
 }
 
 /** The PostgreSQL side of one member. */
@@ -385,6 +399,13 @@ export interface PatroniConfigSpec {
   /** Replicate from another site as a standby cluster. @default - a normal cluster */
   readonly standbyCluster?: PatroniStandbyClusterSpec;
   /**
+   * Permanent physical replication slots on the primary, one per standby site, so the primary
+   * keeps the WAL a standby site still needs while the link between sites is down.
+   * @default - none
+   * @see https://patroni.readthedocs.io/en/latest/dynamic_configuration.html#permanent-replication-slots
+   */
+  readonly permanentSlots?: readonly string[];
+  /**
    * Member tags.
    * @default - all false
    * @see https://patroni.readthedocs.io/en/latest/yaml_configuration.html#tags
@@ -464,6 +485,9 @@ export function validatePatroniConfig(spec: PatroniConfigSpec): void {
   checkPostgresql(path, spec);
   checkParameters(path, 'parameters', spec.parameters);
   if (spec.standbyCluster) checkStandbyCluster(path, spec.standbyCluster);
+  (spec.permanentSlots ?? []).forEach((slot, i) => check(SLOT_NAME.test(slot) && spec.permanentSlots!.indexOf(slot) === i, {
+    path, field: `permanentSlots[${i}]`, value: slot, problem: 'must be a replication slot name listed once', fix: 'use lowercase letters, digits and _ (at most 63)',
+  }));
   if (spec.maximumLagOnFailover !== undefined) {
     check(isSizeLike(spec.maximumLagOnFailover), {
       path, field: 'maximumLagOnFailover', value: spec.maximumLagOnFailover, problem: 'must be a size', fix: 'use Size.mebibytes(1)',
@@ -609,6 +633,7 @@ function dynamicConfig(spec: PatroniConfigSpec): Record<string, unknown> {
       use_slots: spec.useSlots ?? true,
       parameters: spec.parameters && Object.keys(spec.parameters).length > 0 ? { ...spec.parameters } : undefined,
     },
+    slots: spec.permanentSlots?.length ? Object.fromEntries(spec.permanentSlots.map((slot) => [slot, { type: 'physical' }])) : undefined,
     standby_cluster: spec.standbyCluster ? standbyClusterSection(spec, spec.standbyCluster) : undefined,
   };
 }
@@ -621,9 +646,27 @@ function standbyClusterSection(spec: PatroniConfigSpec, standby: PatroniStandbyC
     port: standby.port ?? 5432,
     primary_slot_name: standby.primarySlotName,
     create_replica_methods: [...(standby.createReplicaMethods ?? replicaMethods(spec))],
-    restore_command: restore ? walgFor(spec).restoreCommand : undefined,
+    restore_command: restore ? sourceArchiveRestore(walgFor(spec).restoreCommand, standby.sourceArchive) : undefined,
     recovery_min_apply_delay: standby.recoveryMinApplyDelay ? `${standby.recoveryMinApplyDelay.toMilliseconds()}ms` : undefined,
   };
+}
+
+/** The restore command, pointed at another site's archive when one is given. */
+function sourceArchiveRestore(restoreCommand: string, source: WalGArchiveLocation | undefined): string {
+  if (source === undefined) return restoreCommand;
+  const env = [`WALG_S3_PREFIX=${source.s3Prefix}`, ...(source.endpoint ? [`AWS_ENDPOINT=${source.endpoint}`, 'AWS_S3_FORCE_PATH_STYLE=true'] : [])];
+  return `env ${env.join(' ')} ${restoreCommand}`;
+}
+
+/**
+ * The restore command of a standby cluster that reads another site's WAL archive, as it goes
+ * into `standby_cluster.restore_command`.
+ *
+ * @example
+ * archiveRestoreCommand({ s3Prefix: 's3://acme-wal/dc1' }); // 'env WALG_S3_PREFIX=s3://acme-wal/dc1 wal-g wal-fetch %f %p'
+ */
+export function archiveRestoreCommand(location: WalGArchiveLocation, walg = 'wal-g'): string {
+  return sourceArchiveRestore(walgCommands({ dataDir: '', command: walg }).restoreCommand, location);
 }
 
 function initdbList(options: Readonly<Record<string, string | true>>): unknown[] {
@@ -927,6 +970,17 @@ function checkStandbyCluster(path: string, standby: PatroniStandbyClusterSpec): 
       path, field: 'standbyCluster.recoveryMinApplyDelay', value: standby.recoveryMinApplyDelay, problem: 'must be a duration', fix: 'use Duration.minutes(n)',
     });
   }
+  if (standby.sourceArchive !== undefined) checkArchiveLocation(path, 'standbyCluster.sourceArchive', standby.sourceArchive);
+}
+
+/** An archive location goes into a shell command: only the characters of a bucket path and a URL. */
+export function checkArchiveLocation(path: string, field: string, location: WalGArchiveLocation): void {
+  check(typeof location.s3Prefix === 'string' && /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._\/-]*)?$/.test(location.s3Prefix), {
+    path, field: `${field}.s3Prefix`, value: location.s3Prefix, problem: 'must be s3://<bucket>/<path>', fix: "use e.g. 's3://acme-db-wal/dc1'",
+  });
+  check(location.endpoint === undefined || (typeof location.endpoint === 'string' && /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(location.endpoint)), {
+    path, field: `${field}.endpoint`, value: location.endpoint, problem: 'must be an http(s) URL of a host and port', fix: "use e.g. 'https://objects.dc1.example.com'",
+  });
 }
 
 function isPort(port: unknown): boolean {

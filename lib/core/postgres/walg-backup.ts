@@ -16,8 +16,9 @@ export interface WalgBackupLoopSpec {
 }
 
 /**
- * The shell loop run beside each Patroni member: once the interval has passed, if this member is
- * the primary, push a full base backup with WAL-G and apply retention. A backup needs the data directory,
+ * The shell loop run beside each Patroni member: if this member is the primary and either the
+ * interval has passed or it has just become primary, push a full base backup with WAL-G and
+ * apply retention. A backup needs the data directory,
  * which only the member's pod mounts, so it cannot be a separate CronJob; every member runs the
  * loop and only the current primary acts, so it follows failovers without any scheduling.
  *
@@ -36,14 +37,17 @@ export function renderWalgBackupLoop(spec: WalgBackupLoopSpec): string {
   const beat = `touch ${BACKUP_HEARTBEAT_FILE}`;
   return [
     'set -u',
-    // Counting from the start: a restarted pod does not begin with a full backup, but a replica
-    // promoted long after the last backup takes one at once (a new timeline deserves a base).
+    // Counting from the start: a restarted pod does not begin with a full backup. A member that
+    // becomes primary (a failover, or a standby site promoted) takes one at once: a new timeline
+    // deserves a base, and a promoted standby site has none in its own archive.
     'elapsed=0',
+    'role=unknown',
     'while true; do',
     `  ${beat}`,
     `  sleep ${TICK_SECONDS}`,
     `  elapsed=$((elapsed + ${TICK_SECONDS}))`,
-    `  if [ "$elapsed" -ge ${spec.intervalSeconds} ] && curl -fsS -o /dev/null http://127.0.0.1:${spec.restApiPort}/primary; then`,
+    `  if curl -fsS -o /dev/null http://127.0.0.1:${spec.restApiPort}/primary; then now=primary; else now=other; fi`,
+    `  if [ "$now" = primary ] && { [ "$role" = other ] || [ "$elapsed" -ge ${spec.intervalSeconds} ]; }; then`,
     '    elapsed=0',
     `    ${walg.backupPush} &`,
     '    backup=$!',
@@ -51,6 +55,7 @@ export function renderWalgBackupLoop(spec: WalgBackupLoopSpec): string {
     `    while kill -0 "$backup" 2>/dev/null; do ${beat}; sleep 30; done`,
     `    if wait "$backup"; then ${walg.retain(spec.retainFullBackups)}; else echo "base backup failed" >&2; fi`,
     '  fi',
+    '  role=$now',
     'done',
     '',
   ].join('\n');

@@ -65,6 +65,17 @@ export interface ClusterSpec {
    * @default - none: every service as declared
    */
   readonly services?: Readonly<Record<string, ServiceOverride>>;
+
+  /**
+   * Source addresses this cluster's pods have when they leave it (its node CIDR, NAT gateway
+   * addresses, or the pod CIDR where pods are routable). A stateful component in another
+   * cluster admits exactly these ranges in its NetworkPolicy, so this cluster can reach it and
+   * nothing else can. Required when the cluster uses a component held by another cluster.
+   *
+   * @default - none declared
+   * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+   */
+  readonly egressCidrs?: readonly string[];
 }
 
 /** How a balancer outside the clusters reaches one cluster's ingress controller. */
@@ -137,6 +148,15 @@ export interface ServiceOverride {
    * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
    */
   readonly resources?: ResourceSpec;
+  /**
+   * Run the service in standby on this cluster: 0 replicas, no PodDisruptionBudget and no
+   * autoscaler, every other object as when active, so activating it changes this one field.
+   * For what must not act while its site is passive: controllers, schedulers, queue consumers.
+   *
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#scaling-a-deployment
+   */
+  readonly standby?: boolean;
 }
 
 /** A {@link ClusterSpec} checked and with its defaults applied. */
@@ -147,6 +167,7 @@ export interface ResolvedCluster {
   readonly availability: AvailabilityMode;
   readonly ingress?: ResolvedClusterIngress;
   readonly services: Readonly<Record<string, ServiceOverride>>;
+  readonly egressCidrs: readonly string[];
 }
 
 /** What {@link resolveClusters} checks the clusters against. */
@@ -157,6 +178,12 @@ export interface ClusterContext {
   readonly availability: AvailabilityMode;
   /** Fewest clusters the topology accepts. */
   readonly minClusters: number;
+  /**
+   * The field holding the clusters, as the user wrote it.
+   *
+   * @default 'clusters'
+   */
+  readonly listField?: string;
 }
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -167,14 +194,15 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-
  * `path`, the field (`clusters[1].name`...), the bad value and the fix.
  */
 export function resolveClusters(path: string, clusters: readonly ClusterSpec[], context: ClusterContext): ResolvedCluster[] {
+  const listField = context.listField ?? 'clusters';
   check(Array.isArray(clusters) && clusters.length >= context.minClusters, {
-    path, field: 'clusters', value: Array.isArray(clusters) ? clusters.map((c) => c?.name) : clusters,
+    path, field: listField, value: Array.isArray(clusters) ? clusters.map((c) => c?.name) : clusters,
     problem: `must list at least ${context.minClusters} clusters: a topology on one cluster does not survive losing it`,
     fix: 'add a second cluster, or use MultiReplica in a single chart',
   });
   const seen = new Set<string>();
   return clusters.map((cluster, i) => {
-    const field = `clusters[${i}]`;
+    const field = `${listField}[${i}]`;
     checkName(path, `${field}.name`, cluster.name);
     check(!seen.has(cluster.name), {
       path, field: `${field}.name`, value: cluster.name,
@@ -205,6 +233,7 @@ export function resolveClusters(path: string, clusters: readonly ClusterSpec[], 
       availability,
       ingress: cluster.ingress && resolveIngress(path, `${field}.ingress`, cluster.ingress),
       services: resolveOverrides(path, `${field}.services`, cluster.services ?? {}, context.serviceNames, availability),
+      egressCidrs: resolveCidrs(path, `${field}.egressCidrs`, cluster.egressCidrs ?? []),
     };
   });
 }
@@ -253,10 +282,34 @@ function resolveOverrides(
       path, field: `${field}.${name}`, value: name,
       problem: 'is not a service of the topology', fix: `override one of ${serviceNames.map((n) => JSON.stringify(n)).join(', ')}`,
     });
+    check(override.standby === undefined || typeof override.standby === 'boolean', {
+      path, field: `${field}.${name}.standby`, value: override.standby, problem: 'must be true or false', fix: 'use true to run the service at 0 replicas here',
+    });
+    check(override.autoscale === undefined || availability === AvailabilityMode.MULTI_REPLICA, {
+      path, field: `${field}.${name}.autoscale`, value: override.autoscale,
+      problem: 'needs the MultiReplica mode: Baseline runs one replica', fix: 'set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop autoscale',
+    });
     check(override.replicas === undefined || availability === AvailabilityMode.MULTI_REPLICA, {
       path, field: `${field}.${name}.replicas`, value: override.replicas,
       problem: 'needs the MultiReplica mode: Baseline runs one replica', fix: 'set availability: AvailabilityMode.MULTI_REPLICA on this cluster, or drop replicas',
     });
   }
   return { ...overrides };
+}
+
+/** True for an IPv4 or IPv6 CIDR range such as `10.1.0.0/16`, with a prefix its family allows. */
+export function isCidr(value: string): boolean {
+  if (typeof value !== 'string') return false;
+  const [address, prefix, ...rest] = value.split('/');
+  const family = isIP(address ?? '');
+  return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix ?? '') && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function resolveCidrs(path: string, field: string, cidrs: readonly string[]): string[] {
+  check(Array.isArray(cidrs), { path, field, value: cidrs, problem: 'must be a list of CIDR ranges', fix: "use e.g. ['10.1.0.0/16']" });
+  cidrs.forEach((cidr, i) => check(isCidr(cidr) && cidrs.indexOf(cidr) === i, {
+    path, field: `${field}[${i}]`, value: cidr,
+    problem: 'must be a CIDR range listed once', fix: "use e.g. '10.1.0.0/16' (the cluster's node or NAT addresses)",
+  }));
+  return [...cidrs];
 }

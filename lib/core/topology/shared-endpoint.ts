@@ -1,8 +1,10 @@
 import { isIP } from 'net';
 import { isDnsName } from './cluster-spec';
+import { isClusterLocalName, Reach } from './reach';
 import { check } from '../errors';
 import { EgressRule, NetworkPeer } from '../service/network-peer';
 import { checkName, checkPortNumber } from '../service/service-spec';
+import { DurationLike } from '../units';
 import { checkRemoteHost, checkRemoteNetwork } from '../validation/network';
 import { checkObject } from '../validation/shape';
 
@@ -104,6 +106,78 @@ export interface SharedEndpointSpec {
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
    */
   readonly usedBy?: readonly string[];
+
+  /**
+   * Where the address works. An address you give is taken to work from every cluster; a
+   * stateful construct sets it to its own cluster until it is exposed, so its cluster-local
+   * name is never handed to another cluster.
+   *
+   * @default Reach.ANYWHERE
+   */
+  readonly reach?: Reach;
+
+  /**
+   * The site that holds the component, for the summary, the runbook and the checks on
+   * single-writer data.
+   *
+   * @default - not recorded
+   */
+  readonly site?: string;
+
+  /**
+   * Single-writer data (PostgreSQL, Redis) that services on two or more active sites write
+   * through this one endpoint, knowingly: every write from the other sites crosses the
+   * inter-site link. Without it, two active sites on single-writer data are refused.
+   *
+   * @default false
+   */
+  readonly sharedAcrossSites?: boolean;
+
+  /**
+   * The cluster of the topology that runs the component, by name. That cluster reaches it
+   * directly: no Service is written there (the component's own Service has this name), and
+   * its clients' egress goes to `localPods`.
+   *
+   * @default - outside the topology's clusters
+   */
+  readonly cluster?: string;
+
+  /**
+   * Labels of the component's pods in `cluster`, for the egress rule of the clients there.
+   *
+   * @default - required with `cluster`
+   */
+  readonly localPods?: Readonly<Record<string, string>>;
+
+  /**
+   * How this copy follows the writable one, when it is a standby copy on another site.
+   *
+   * @default - the writable copy, or not replicated
+   */
+  readonly replication?: SharedEndpointReplication;
+}
+
+/** How a standby copy of data follows the writable one. */
+export interface SharedEndpointReplication {
+  /** The site of the writable copy. */
+  readonly fromSite: string;
+  /** The address it replicates from. */
+  readonly fromHost: string;
+  /** `asynchronous` (it may lag) or `synchronous` (a commit waits for it). */
+  readonly mode: 'asynchronous' | 'synchronous';
+  /**
+   * The longest lag the design accepts: this copy's share of the RPO.
+   *
+   * @default - unbounded
+   */
+  readonly maxLag?: DurationLike;
+  /**
+   * For synchronous replication across sites: the round trip between the sites you measured,
+   * which every commit now waits for. Without it, synchronous replication across sites is refused.
+   *
+   * @default - not accepted
+   */
+  readonly acceptedLatency?: DurationLike;
 }
 
 /** A port of a shared endpoint. */
@@ -124,8 +198,13 @@ export interface SharedEndpointPort {
  * active clusters reach it on.
  */
 export interface ISharedEndpointSource {
-  /** The endpoint as the active clusters reach it. */
+  /** The endpoint as the active clusters reach it, with the reach of its address. */
   sharedEndpoint(): SharedEndpointSpec;
+  /**
+   * Admits `peer` (the consumer clusters' egress CIDRs) to the component's NetworkPolicy on the
+   * ports it shares. A component in another cluster without it cannot be shared.
+   */
+  allowFrom?(peer: NetworkPeer): unknown;
 }
 
 /**
@@ -135,6 +214,30 @@ export interface ISharedEndpointSource {
 export interface IStatefulComponent {
   /** What state it holds. */
   readonly statefulKind: StatefulKind;
+}
+
+/** What {@link shareEndpoint} may narrow about a construct's endpoint. */
+export interface ShareOptions {
+  /**
+   * Services allowed to connect; the others get no egress rule to it.
+   *
+   * @default - every service of the topology
+   */
+  readonly usedBy?: readonly string[];
+}
+
+/**
+ * A stateful construct's endpoint used by some services only, still admitting the consumer
+ * clusters on the construct's own NetworkPolicy.
+ *
+ * @example
+ * sharedEndpoints: [shareEndpoint(redis, { usedBy: ['api'] })]
+ */
+export function shareEndpoint(source: ISharedEndpointSource, options: ShareOptions): ISharedEndpointSource {
+  return {
+    sharedEndpoint: () => ({ ...source.sharedEndpoint(), usedBy: options.usedBy }),
+    allowFrom: source.allowFrom && ((peer: NetworkPeer) => source.allowFrom!(peer)),
+  };
 }
 
 /** True for an object that declares it holds state ({@link IStatefulComponent}). */
@@ -159,6 +262,18 @@ export interface ResolvedSharedEndpoint {
   /** Egress the clients need: to the addresses, the network, or anywhere on the ports. */
   readonly egress: readonly EgressRule[];
   readonly usedBy: readonly string[];
+  readonly reach: Reach;
+  readonly site?: string;
+  readonly sharedAcrossSites: boolean;
+  /** The construct that described itself; undefined for an address given as data. */
+  readonly source?: ISharedEndpointSource;
+  /** Where it was declared, as the user wrote it (`sharedEndpoints[0]`), for errors. */
+  readonly field: string;
+  /** The cluster that runs it, reaching it directly; undefined for a component outside the clusters. */
+  readonly heldBy?: string;
+  /** Its pods in `heldBy`, for the clients there. */
+  readonly localPeer?: NetworkPeer;
+  readonly replication?: SharedEndpointReplication;
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -170,16 +285,19 @@ const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/;
  *
  * @param serviceNames the topology's services: endpoint names must not collide with them, and
  *   `usedBy` must name them
+ * @param listField the field holding the list, as the user wrote it (`sites[1].sharedEndpoints`)
  */
 export function resolveSharedEndpoints(
   path: string,
   endpoints: readonly (SharedEndpointSpec | ISharedEndpointSource)[],
   serviceNames: readonly string[],
+  listField = 'sharedEndpoints',
 ): ResolvedSharedEndpoint[] {
   const seen = new Set<string>();
   return endpoints.map((given, i) => {
-    const field = `sharedEndpoints[${i}]`;
-    const spec = isSharedEndpointSource(given) ? given.sharedEndpoint() : given;
+    const field = `${listField}[${i}]`;
+    const source = isSharedEndpointSource(given) ? given : undefined;
+    const spec = source ? source.sharedEndpoint() : given as SharedEndpointSpec;
     checkObject(path, field, spec, "{ name: 'postgres', kind: StatefulKind.POSTGRESQL, host: 'pg.data.example.com' }");
     checkName(path, `${field}.name`, spec.name);
     check(!seen.has(spec.name) && !serviceNames.includes(spec.name), {
@@ -193,6 +311,20 @@ export function resolveSharedEndpoints(
       problem: 'must be a StatefulKind', fix: 'use e.g. StatefulKind.POSTGRESQL, or StatefulKind.custom(name)',
     });
     const target = resolveTarget(path, field, spec);
+    // A component that one of the topology's clusters runs is reached there by its own name.
+    const local = spec.cluster !== undefined && target.type === 'dns' && isClusterLocalName(target.host);
+    const reach = spec.reach ?? (local ? Reach.cluster(spec.cluster!) : Reach.ANYWHERE);
+    check(reach instanceof Reach, {
+      path, field: `${field}.reach`, value: reach, problem: 'must be a Reach', fix: 'use Reach.ANYWHERE, or drop it',
+    });
+    check(reach.scope === 'cluster' || target.type === 'ips' || !isClusterLocalName(target.host), {
+      path, field: `${field}.host`, value: target.type === 'dns' ? target.host : undefined,
+      problem: 'is a name only one cluster\'s DNS resolves, and a shared endpoint is reached from other clusters',
+      fix: 'give a DNS name in a zone you manage or IP addresses, or expose the component with Exposure.loadBalancer({ host })',
+    });
+    check(spec.sharedAcrossSites === undefined || typeof spec.sharedAcrossSites === 'boolean', {
+      path, field: `${field}.sharedAcrossSites`, value: spec.sharedAcrossSites, problem: 'must be true or false', fix: 'use true, or drop it',
+    });
     const ports = resolvePorts(path, field, spec);
     const usedBy = [...(spec.usedBy ?? serviceNames)];
     usedBy.forEach((name, j) => check(serviceNames.includes(name), {
@@ -217,8 +349,26 @@ export function resolveSharedEndpoints(
       ports,
       egress: peers.map((to) => ({ to, ports: egressPorts })),
       usedBy,
+      reach,
+      site: spec.site,
+      sharedAcrossSites: spec.sharedAcrossSites ?? false,
+      source,
+      field,
+      heldBy: spec.cluster,
+      localPeer: resolveLocalPeer(path, field, spec),
+      replication: spec.replication,
     };
   });
+}
+
+function resolveLocalPeer(path: string, field: string, spec: SharedEndpointSpec): NetworkPeer | undefined {
+  if (spec.cluster === undefined) return undefined;
+  checkName(path, `${field}.cluster`, spec.cluster);
+  check(spec.localPods !== undefined && Object.keys(spec.localPods).length > 0, {
+    path, field: `${field}.localPods`, value: spec.localPods,
+    problem: 'is required with cluster: the clients in that cluster reach the pods directly', fix: "give the pods' labels, e.g. { 'app.kubernetes.io/instance': 'orders-pooler' }",
+  });
+  return NetworkPeer.pods(spec.localPods);
 }
 
 function resolveTarget(path: string, field: string, spec: SharedEndpointSpec): ResolvedSharedEndpoint['target'] {

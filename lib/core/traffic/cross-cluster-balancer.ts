@@ -170,6 +170,14 @@ export interface CrossClusterLoadBalancing {
   readonly tlsSecretName?: string;
 }
 
+/** How {@link resolveLoadBalancing} names clusters in errors, and what it requires of them. */
+export interface ClusterFieldOptions {
+  /** The field of the i-th cluster as the user wrote it. @default - `clusters[i]` */
+  readonly clusterField?: (index: number) => string;
+  /** Each cluster needs an ingress address (a balancer sends traffic to it). @default true */
+  readonly ingressAddressRequired?: boolean;
+}
+
 /** Cross-cluster load balancing checked and with every default applied. */
 export interface ResolvedLoadBalancing {
   readonly service: string;
@@ -182,8 +190,11 @@ export interface ResolvedLoadBalancing {
   readonly ingressClassName: string;
   readonly ingressControllerNamespace: string;
   readonly tlsSecretName: string;
-  /** Every cluster with its ingress, in declaration order. */
-  readonly clusters: readonly { readonly name: string; readonly ingress: ResolvedClusterIngress }[];
+  /**
+   * Every cluster with its ingress, in declaration order; a `backup` cluster (of a standby
+   * site) takes traffic only when every other one is down.
+   */
+  readonly clusters: readonly { readonly name: string; readonly ingress?: ResolvedClusterIngress; readonly backup?: boolean }[];
 }
 
 const COOKIE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -198,6 +209,7 @@ export function resolveLoadBalancing(
   given: CrossClusterLoadBalancing,
   services: readonly ResolvedService[],
   clusters: readonly ResolvedCluster[],
+  options: ClusterFieldOptions = {},
 ): ResolvedLoadBalancing {
   checkObject(path, 'loadBalancing', given, "{ service: 'web', host: 'chat.acme.example' }");
   const service = services.find((s) => s.name === given.service);
@@ -272,8 +284,8 @@ export function resolveLoadBalancing(
     ingressControllerNamespace,
     tlsSecretName,
     clusters: clusters.map((cluster, i) => {
-      check(cluster.ingress !== undefined, {
-        path, field: `clusters[${i}].ingress.address`, value: undefined,
+      check(cluster.ingress !== undefined || options.ingressAddressRequired === false, {
+        path, field: `${options.clusterField?.(i) ?? `clusters[${i}]`}.ingress.address`, value: undefined,
         problem: "is required for cross-cluster load balancing: the balancer sends each cluster's share to its ingress",
         fix: `give the address of ${cluster.name}'s ingress controller, e.g. 'ingress.${cluster.name}.example.com'`,
       });
@@ -318,11 +330,12 @@ export function crossClusterBalancerSpec(path: string, balancing: ResolvedLoadBa
     redispatch: true,
     servers: balancing.clusters.map((cluster) => ({
       name: cluster.name,
-      address: cluster.ingress.address,
-      port: passthrough ? cluster.ingress.httpsPort : cluster.ingress.httpPort,
+      address: cluster.ingress!.address,
+      port: passthrough ? cluster.ingress!.httpsPort : cluster.ingress!.httpPort,
       // Through TLS the check cannot speak HTTP: it goes to the ingress's plain HTTP port.
-      checkPort: passthrough ? cluster.ingress.httpPort : undefined,
+      checkPort: passthrough ? cluster.ingress!.httpPort : undefined,
       cookie: balancing.stickySessions ? cluster.name : undefined,
+      backup: cluster.backup || undefined,
     })),
   };
   return {

@@ -10,7 +10,7 @@ describe('resolveClusters', () => {
   it("applies the topology's mode, no zones or labels, and the ingress's usual ports", () => {
     const [a, b] = resolve([{ name: 'dc1-a', ingress: { address: 'ingress.dc1-a.example.com' } }, { name: 'dc1-b', availability: AvailabilityMode.BASELINE }]);
     expect(a).toEqual({
-      name: 'dc1-a', zones: [], labels: {}, availability: AvailabilityMode.MULTI_REPLICA, services: {},
+      name: 'dc1-a', zones: [], labels: {}, availability: AvailabilityMode.MULTI_REPLICA, services: {}, egressCidrs: [],
       ingress: { address: 'ingress.dc1-a.example.com', host: undefined, httpPort: 80, httpsPort: 443 },
     });
     expect(b.availability).toBe(AvailabilityMode.BASELINE);

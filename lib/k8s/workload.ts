@@ -1,0 +1,266 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { kubeObject } from './private/kube-object';
+import { nameObjectsAfter } from './private/name-registry';
+import { policyRules } from './private/network-policy';
+import { addSameRevisionAntiAffinity, antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor } from './private/placement';
+import { restrictedPodSecurityContext, serviceContainer, serviceVolumes } from './private/pod-template';
+import { exemptFromPolarisCheck } from './private/polaris';
+import { defaultPriorityClass } from './private/priority-class';
+import { renamingErrors } from '../core/private/rename-errors';
+import { checkBudgetAllowsDrain, DisruptionBudget } from '../core/service/disruption-budget';
+import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
+import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../core/service/network-peer';
+import { Placement } from '../core/service/placement';
+import { AutoscaleSpec, checkEgressRule, checkIngressRule, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
+import { checkPriorityClassName } from '../core/validation/kubernetes';
+import { checkObject, checkOptionalBoolean } from '../core/validation/shape';
+
+/**
+ * How a mode shapes a workload: replica count, disruption budget, placement and autoscaling.
+ *
+ * @internal
+ */
+export interface WorkloadShape {
+  /** Replicas in the Deployment; undefined when an autoscaler owns the count. */
+  readonly replicas?: number;
+  /** Fewest replicas the workload runs with (the autoscaler's minimum when it has one). */
+  readonly minReplicas: number;
+  readonly disruptionBudget: DisruptionBudget;
+  readonly placement: Placement;
+  /** The HorizontalPodAutoscaler's bounds; undefined for none. */
+  readonly autoscale?: Required<AutoscaleSpec>;
+  /** A polaris exemption reason for the replica count, when the shape needs one. */
+  readonly replicasExemption?: string;
+}
+
+/** What every workload mode accepts. */
+export interface WorkloadProps {
+  /** The service to run. */
+  readonly service: ServiceSpec;
+
+  /**
+   * PriorityClass of the pods.
+   *
+   * @default - `hadr-high-availability` (value 1,000,000), created once per chart
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Run in standby: 0 replicas, no PodDisruptionBudget and no autoscaler; every other object
+   * (Service, NetworkPolicy, ServiceAccount, the pod template) exactly as when active, so
+   * activating the workload changes this one field. For what must not act while its site is
+   * passive: controllers, schedulers, queue consumers.
+   *
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#scaling-a-deployment
+   */
+  readonly standby?: boolean;
+}
+
+/** The shape of a workload in standby: nothing runs, nothing to budget or autoscale. */
+function standbyShape(active: WorkloadShape): WorkloadShape {
+  return {
+    ...active,
+    replicas: 0,
+    minReplicas: 0,
+    autoscale: undefined,
+    replicasExemption: 'standby: scaled to zero until its site is activated (one field: standby)',
+  };
+}
+
+/**
+ * A stateless service's workload in one availability mode: the Deployment (the
+ * `defaultChild`, child id `Resource`), its Service, ServiceAccount, NetworkPolicy,
+ * PodDisruptionBudget and, when it autoscales, HorizontalPodAutoscaler. `Baseline` and
+ * `MultiReplica` are its two shapes; the mode decides only the numbers and the placement.
+ */
+export abstract class Workload extends Construct {
+  /** The service as resolved, every default applied. */
+  public readonly resolved: ResolvedService;
+  /** The Deployment (child id `Resource`, the `defaultChild`). */
+  public readonly deployment: ApiObject;
+  /** The ClusterIP Service; undefined when the service declares no ports. */
+  public readonly service?: ApiObject;
+  /** The ServiceAccount; undefined when `service.serviceAccountName` names an existing one. */
+  public readonly serviceAccount?: ApiObject;
+  /** The NetworkPolicy admitting only the declared ingress and egress. */
+  public readonly networkPolicy: ApiObject;
+  /** The PodDisruptionBudget; undefined in standby. */
+  public readonly podDisruptionBudget?: ApiObject;
+  /** The HorizontalPodAutoscaler; undefined unless the service autoscales and is active. */
+  public readonly horizontalPodAutoscaler?: ApiObject;
+  /** Labels that select this service's pods. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** Labels on every object and pod: the recommended labels plus `service.labels`. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** True when the workload runs in standby (0 replicas). */
+  public readonly standby: boolean;
+
+  private readonly ingressRules: IngressRule[];
+  private readonly egressRules: EgressRule[];
+
+  /**
+   * @param shapeOf the mode's pure shape function, given the construct path and the resolved service
+   */
+  protected constructor(
+    scope: Construct, id: string, props: WorkloadProps, shapeOf: (path: string, service: ResolvedService) => WorkloadShape,
+  ) {
+    super(scope, id);
+    const path = this.node.path;
+    checkObject(path, 'props', props, "{ service: { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 8080 } }");
+    const service = resolveServiceSpec(path, props.service);
+    if (props.priorityClassName !== undefined) checkPriorityClassName(path, 'priorityClassName', props.priorityClassName);
+    checkOptionalBoolean(path, 'standby', props.standby);
+    const active = shapeOf(path, service);
+    checkBudgetAllowsDrain(path, active.disruptionBudget, active.minReplicas);
+    this.standby = props.standby === true;
+    const shape = this.standby ? standbyShape(active) : active;
+
+    this.resolved = service;
+    nameObjectsAfter(this, 'service.name', service.name);
+    this.selector = selectorLabels(service.labelSubject);
+    this.ingressRules = [...service.ingress];
+    this.egressRules = [...service.egress];
+    const labels = { ...recommendedLabels(service.labelSubject), ...service.labels };
+    this.labels = labels;
+    const metadata = { name: service.name, labels };
+    const priorityClassName = props.priorityClassName ?? defaultPriorityClass(this);
+
+    this.deployment = kubeObject(this, 'Resource', k8s.KubeDeployment.GVK, metadata, {
+      spec: () => k8s.toJson_DeploymentSpec({
+        replicas: shape.replicas,
+        selector: { matchLabels: { ...this.selector } },
+        strategy: {
+          type: 'RollingUpdate',
+          // Start the new pod before stopping the old: capacity never drops during a rollout.
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+        },
+        template: {
+          metadata: { labels, annotations: Object.keys(service.annotations).length ? { ...service.annotations } : undefined },
+          spec: {
+            serviceAccountName: service.serviceAccountName ?? service.name,
+            automountServiceAccountToken: service.automountServiceAccountToken,
+            enableServiceLinks: false,
+            priorityClassName,
+            terminationGracePeriodSeconds: service.gracePeriodSeconds,
+            securityContext: restrictedPodSecurityContext(service.runAs),
+            affinity: antiAffinityFor(this.selector, shape.placement),
+            topologySpreadConstraints: topologySpreadFor(this.selector, shape.placement, DEPLOYMENT_REVISION_LABEL),
+            containers: [serviceContainer(service)],
+            volumes: serviceVolumes(service),
+          },
+        },
+      }),
+    });
+
+    addSameRevisionAntiAffinity(this.deployment, '/spec/template/spec', shape.placement);
+
+    if (service.ports.length > 0) {
+      this.service = kubeObject(this, 'Service', k8s.KubeService.GVK, metadata, {
+        spec: () => k8s.toJson_ServiceSpec({
+          type: 'ClusterIP',
+          selector: { ...this.selector },
+          ports: service.ports.map((p) => ({
+            name: p.name,
+            port: p.servicePort,
+            targetPort: k8s.IntOrString.fromString(p.name),
+            protocol: p.protocol,
+          })),
+        }),
+      });
+    }
+
+    if (service.serviceAccountName === undefined) {
+      this.serviceAccount = kubeObject(this, 'ServiceAccount', k8s.KubeServiceAccount.GVK, metadata, {
+        automountServiceAccountToken: () => service.automountServiceAccountToken,
+      });
+    }
+
+    this.networkPolicy = kubeObject(this, 'NetworkPolicy', k8s.KubeNetworkPolicy.GVK, metadata, {
+      spec: () => k8s.toJson_NetworkPolicySpec({
+        // One label: the pod's instance, unique in the namespace.
+        podSelector: { matchLabels: { [LABEL.instance]: service.labelSubject.instance } },
+        policyTypes: ['Ingress', 'Egress'],
+        ...this.renderPolicy(),
+      }),
+    });
+    if (service.ports.length === 0) {
+      exemptFromPolarisCheck(this.deployment, 'missingNetworkPolicy',
+        'the service declares no ports, so its NetworkPolicy admits no ingress at all');
+    }
+    if (shape.replicasExemption !== undefined) exemptFromPolarisCheck(this.deployment, 'deploymentMissingReplicas', shape.replicasExemption);
+
+    if (!this.standby) {
+      this.podDisruptionBudget = kubeObject(this, 'DisruptionBudget', k8s.KubePodDisruptionBudget.GVK, metadata, {
+        spec: () => k8s.toJson_PodDisruptionBudgetSpec({
+          selector: { matchLabels: { ...this.selector } },
+          [shape.disruptionBudget.field]: intOrString(shape.disruptionBudget.value),
+          // A crash-looping pod must not hold a drain hostage.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        }),
+      });
+    }
+
+    const autoscale = shape.autoscale;
+    if (autoscale) {
+      this.horizontalPodAutoscaler = kubeObject(this, 'Autoscaler', k8s.KubeHorizontalPodAutoscalerV2.GVK, metadata, {
+        spec: () => k8s.toJson_HorizontalPodAutoscalerSpecV2({
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+          minReplicas: autoscale.min,
+          maxReplicas: autoscale.max,
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscale.cpuUtilization } },
+          }],
+          behavior: {
+            // Scale up at once on a lost zone's traffic; scale down slowly so a blip does not drop capacity.
+            scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+            scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+          },
+        }),
+      });
+    }
+  }
+
+  /**
+   * Admits traffic from `peer` on `ports` (default: every declared port).
+   *
+   * @returns the rule added
+   */
+  public allowFrom(peer: NetworkPeer, ports?: readonly NetworkPort[]): IngressRule {
+    const rule: IngressRule = { from: peer, ports };
+    renamingErrors(this.node.path, [['allowFrom.from', 'allowFrom.peer']],
+      () => checkIngressRule(this.node.path, 'allowFrom', rule, this.resolved.ports));
+    this.ingressRules.push(rule);
+    return rule;
+  }
+
+  /**
+   * Allows connections to `peer` on `ports`.
+   *
+   * @returns the rule added
+   */
+  public allowTo(peer: NetworkPeer, ports: readonly NetworkPort[]): EgressRule {
+    const rule: EgressRule = { to: peer, ports };
+    renamingErrors(this.node.path, [['allowTo.to', 'allowTo.peer']], () => checkEgressRule(this.node.path, 'allowTo', rule));
+    this.egressRules.push(rule);
+    return rule;
+  }
+
+  /** A peer selecting this service's pods, for another service's `allowTo` or `allowFrom`. */
+  public asPeer(): NetworkPeer {
+    return NetworkPeer.pods(this.selector);
+  }
+
+  private renderPolicy() {
+    const declared = this.resolved.ports.map((p) => ({ port: p.port, protocol: p.protocol }));
+    return policyRules(this.ingressRules, this.egressRules, declared);
+  }
+}
+
+function intOrString(value: number | string): k8s.IntOrString {
+  return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}

@@ -1,0 +1,51 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { renderWalgBackupLoop } from '../../../lib/core/postgres/walg-backup';
+
+/**
+ * Runs the real loop under sh with stand-ins for sleep, curl and wal-g: `roles` is what
+ * `GET /primary` answers on each tick; the run ends after the last one.
+ * @returns the wal-g invocations, one per line
+ */
+function runLoop(roles: readonly ('primary' | 'other')[]): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-walg-loop-'));
+  try {
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(dir, 'roles'), `${roles.join('\n')}\n`);
+    const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    // Each 60 s tick moves to the next answer; past the last one the loop is stopped.
+    stub('sleep', `[ "$1" = 60 ] || exit 0
+n=$(cat ${dir}/tick 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${dir}/tick
+[ "$n" -gt ${roles.length} ] && kill -TERM $PPID; exit 0`);
+    stub('curl', `n=$(cat ${dir}/tick); [ "$(sed -n "\${n}p" ${dir}/roles)" = primary ]`);
+    stub('wal-g', `echo "$1" >> ${dir}/walg.log`);
+    stub('touch', 'exit 0');
+    const script = renderWalgBackupLoop({ path: 'shop/db', dataDir: '/data', restApiPort: 8008, intervalSeconds: 3600, retainFullBackups: 7 });
+    spawnSync('sh', ['-c', script], { env: { PATH: `${bin}:/usr/bin:/bin` }, timeout: 20_000 });
+    return fs.existsSync(path.join(dir, 'walg.log')) ? fs.readFileSync(path.join(dir, 'walg.log'), 'utf8').trim().split('\n') : [];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('renderWalgBackupLoop, run under sh', () => {
+  it('takes a base backup as soon as a member becomes primary, and applies retention after it', () => {
+    expect(runLoop(['other', 'other', 'primary', 'primary', 'primary'])).toEqual(['backup-push', 'delete']);
+  });
+
+  it('takes one again after a failover away and back', () => {
+    expect(runLoop(['other', 'primary', 'other', 'primary'])).toEqual(['backup-push', 'delete', 'backup-push', 'delete']);
+  });
+
+  it('does not back up when a restarted primary finds itself primary, only once the interval has passed', () => {
+    expect(runLoop(Array(59).fill('primary'))).toEqual([]);
+    expect(runLoop(Array(60).fill('primary'))).toEqual(['backup-push', 'delete']);
+  });
+
+  it('never backs up from a member that is not primary, a standby leader included', () => {
+    expect(runLoop(Array(70).fill('other'))).toEqual([]);
+  });
+});
