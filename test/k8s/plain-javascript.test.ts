@@ -6,8 +6,8 @@
  */
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
-  Baseline, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer, PatroniCluster, RedisSentinel,
-  StatefulKind, TopologyApp,
+  ActivePassiveDr, AvailabilityMode, Baseline, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer,
+  PatroniCluster, RedisSentinel, StatefulKind, TopologyApp, TrafficPolicy,
 } from '../../lib';
 import { mutations, Mutation, outcomeOf } from '../support/mutations';
 import { validateManifests } from '../support/schema';
@@ -125,6 +125,34 @@ describe('every value in every prop is refused or gives valid output', () => {
       namespace: 'chat',
     };
     expect(failures(mutations(props), run, 'chat')).toEqual([]);
+  });
+
+  it('ActivePassiveDr', () => {
+    const run = (props: any) => () => {
+      const dr = new ActivePassiveDr(new TopologyApp({ outdir: '/nonexistent' }), 'firebackup', props);
+      try {
+        for (const cluster of dr.clusters) validateManifests(Testing.synth(cluster.chart));
+      } catch (err) {
+        throw new Error(`accepted, then failed at synth: ${(err as Error).message}`);
+      }
+    };
+    const props = {
+      services: [{ name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 4000, healthPath: '/health' }],
+      sites: [
+        { name: 'dc1', clusters: [{ name: 'dc1-a', egressCidrs: ['10.1.0.0/16'] }, { name: 'dc1-b', egressCidrs: ['10.2.0.0/16'] }] },
+        { name: 'dc2', availability: AvailabilityMode.BASELINE, clusters: [{ name: 'dc2', egressCidrs: ['10.9.0.0/16'] }] },
+      ],
+      activeSite: 'dc1',
+      postgres: {
+        storage: Size.gibibytes(100), backup: { credentialsSecret: 'wal-s3' },
+        sites: { dc1: { primaryHost: 'db.dc1.acme.internal', archive: { s3Prefix: 's3://acme-wal/dc1' } }, dc2: { primaryHost: 'db.dc2.acme.internal', archive: { s3Prefix: 's3://acme-wal/dc2' } } },
+      },
+      redis: { storage: Size.gibibytes(10), sites: { dc1: { host: 'redis.dc1.acme.internal' }, dc2: {} } },
+      traffic: TrafficPolicy.k8gb({ service: 'api', host: 'backup.acme.example' }),
+      gitOps: GitOps.argoCd({ repoURL: 'https://git.acme.example/platform/firebackup.git' }),
+      targets: { rto: Duration.minutes(15), rpo: Duration.minutes(1) },
+    };
+    expect(failures(mutations(props), run, 'firebackup')).toEqual([]);
   });
 
   it('a construct given no props at all', () => {

@@ -43,3 +43,42 @@ export function checkTopologyInput(path: string, props: TopologyInput): void {
   checkOptionalObject(path, 'loadBalancing.stickySessions', (props.loadBalancing as Record<string, unknown> | undefined)?.stickySessions,
     "{ cookieName: 'HADR_SITE' }");
 }
+
+/** What {@link checkSitesInput} reads of a multi-site topology's props. */
+interface SitesInput {
+  readonly services?: unknown;
+  readonly sites?: unknown;
+  readonly postgres?: unknown;
+  readonly redis?: unknown;
+  readonly objectStorage?: unknown;
+}
+
+/**
+ * Throws a HadrError naming the first prop of a multi-site topology (ActivePassiveDr) whose type
+ * is not the documented one: the sites and their clusters, and the per-site data.
+ */
+export function checkSitesInput(path: string, props: SitesInput): void {
+  checkArray(path, 'services', props.services, "[{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 8080 }]");
+  checkArray(path, 'sites', props.sites, "[{ name: 'dc1', clusters: [{ name: 'dc1-a' }] }, { name: 'dc2', clusters: [{ name: 'dc2' }] }]");
+  props.sites.forEach((site, i) => {
+    const field = `sites[${i}]`;
+    checkObject(path, field, site, "{ name: 'dc1', clusters: [{ name: 'dc1-a' }] }");
+    checkString(path, `${field}.name`, site.name, "'dc1'");
+    checkArray(path, `${field}.clusters`, site.clusters, "[{ name: 'dc1-a' }]");
+    (site.clusters as unknown[]).forEach((cluster, j) => {
+      checkObject(path, `${field}.clusters[${j}]`, cluster, "{ name: 'dc1-a' }");
+      checkString(path, `${field}.clusters[${j}].name`, cluster.name, "'dc1-a'");
+      checkOptionalArray(path, `${field}.clusters[${j}].egressCidrs`, cluster.egressCidrs, "['10.1.0.0/16']");
+    });
+    checkOptionalArray(path, `${field}.sharedEndpoints`, site.sharedEndpoints, "[{ name: 'postgres', kind: StatefulKind.POSTGRESQL, host: 'pg.example.com' }]");
+  });
+  for (const data of ['postgres', 'redis'] as const) {
+    checkOptionalObject(path, data, props[data], '{ storage: Size.gibibytes(10), sites: { ... } }');
+    const sites = (props[data] as Record<string, unknown> | undefined)?.sites;
+    checkOptionalObject(path, `${data}.sites`, sites, '{ dc1: { ... }, dc2: { ... } }');
+    for (const [name, site] of Object.entries((sites as Record<string, unknown> | undefined) ?? {})) {
+      checkObject(path, `${data}.sites.${name}`, site, '{ }');
+    }
+  }
+  checkOptionalArray(path, 'objectStorage', props.objectStorage, "[{ name: 'objects', sites: { ... } }]");
+}
