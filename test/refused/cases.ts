@@ -55,6 +55,9 @@ export const SECRETS_IN_CLEAR: readonly Case[] = [
   ['a Git repoURL with a token as its user', topology({ gitOps: GitOps.flux({ repoURL: 'https://ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/a/b.git' }) })],
   ['a backup endpoint with user:key@', db({ backup: { s3Prefix: 's3://backups/db', credentialsSecret: 'db-backup', endpoint: 'https://minio:minio123@minio.storage.svc:9000' } })],
   ['keys in the backup prefix', db({ backup: { s3Prefix: 's3://AKIAIOSFODNN7EXAMPLE:secret@backups/db', credentialsSecret: 'db-backup' } })],
+  ['keys in the archive location of a standby\'s source', db({
+    standby: { host: 'db.dc1.example.com', archive: { s3Prefix: 's3://AKIAIOSFODNN7EXAMPLE:secret@backups/db' } },
+  })],
   ['a Secret name for the backup credentials that is not one', db({ backup: { s3Prefix: 's3://backups/db', credentialsSecret: 'Backup Keys' } })],
   ['AUTH-PASS in upper case in a Sentinel directive', cache({ sentinelDirectives: [['sentinel', 'AUTH-PASS', 'cache', 'hunter2']] })],
   ['tls-key-file-pass in a Redis directive', cache({ redisDirectives: [['tls-key-file-pass', 'hunter2']] })],

@@ -26,6 +26,8 @@ export const EXPECTED_MESSAGES: Readonly<Record<string, string>> = {
     "shop/db: backup.endpoint holds a credential (a password in a URL) that would be written into the pods' environment in clear (got \"https://minio:<redacted>@minio.storage.svc:9000\"); keep the keys in the Secret named by backup.credentialsSecret, and give the bare URL, e.g. 'https://minio.storage.svc:9000'",
   'keys in the backup prefix':
     "shop/db: backup.s3Prefix holds a credential that would be written into the pods' environment in clear (got \"s3://<redacted>:<redacted>@backups/db\"); keep the keys in the Secret named by backup.credentialsSecret (access-key-id, secret-access-key), e.g. 's3://acme-db-backups/firebackup'",
+  'keys in the archive location of a standby\'s source':
+    'shop/db: standby.archive.s3Prefix holds a credential that would be written into the pods\' environment in clear (got "s3://<redacted>@backups/db"); keep the keys in the backup credentials Secret and give the bare location',
   'a Secret name for the backup credentials that is not one':
     "shop/db: backup.credentialsSecret must be the name of a Secret: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', alphanumeric at both ends, at most 253 characters) (got \"Backup Keys\"); use e.g. \"app-credentials\"",
   'AUTH-PASS in upper case in a Sentinel directive':

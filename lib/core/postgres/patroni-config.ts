@@ -975,6 +975,18 @@ function checkStandbyCluster(path: string, standby: PatroniStandbyClusterSpec): 
 
 /** An archive location goes into a shell command: only the characters of a bucket path and a URL. */
 export function checkArchiveLocation(path: string, field: string, location: WalGArchiveLocation): void {
+  // Before the syntax checks, so a key in the location is never shown in a message.
+  for (const [name, value] of [['s3Prefix', location.s3Prefix], ['endpoint', location.endpoint]] as const) {
+    const credential = typeof value === 'string' ? findCredential(value) : undefined;
+    if (credential || (typeof value === 'string' && /\/\/[^/]*@/.test(value))) {
+      throw new HadrError({
+        // The whole user info is hidden: a key id is half of the credential.
+        path, field: `${field}.${name}`, value: /\/\/[^/]*@/.test(String(value)) ? String(value).replace(/\/\/[^/]*@/, '//<redacted>@') : credential!.redacted,
+        problem: 'holds a credential that would be written into the pods\' environment in clear',
+        fix: 'keep the keys in the backup credentials Secret and give the bare location',
+      });
+    }
+  }
   check(typeof location.s3Prefix === 'string' && /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._\/-]*)?$/.test(location.s3Prefix), {
     path, field: `${field}.s3Prefix`, value: location.s3Prefix, problem: 'must be s3://<bucket>/<path>', fix: "use e.g. 's3://acme-db-wal/dc1'",
   });
