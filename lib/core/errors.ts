@@ -1,3 +1,4 @@
+import { visible } from './private/visible';
 import { isDurationLike, isSizeLike } from './units';
 
 /**
@@ -15,6 +16,10 @@ export class HadrError extends Error {
   public readonly field: string;
   /** The bad value as given. */
   public readonly value: unknown;
+  /** What is wrong, completing "<field> ...". */
+  public readonly problem: string;
+  /** What to do instead. */
+  public readonly fix: string;
 
   constructor(details: HadrErrorDetails) {
     super(`${details.path}: ${details.field} ${details.problem} (got ${describeValue(details.value)}); ${details.fix}`);
@@ -22,6 +27,8 @@ export class HadrError extends Error {
     this.path = details.path;
     this.field = details.field;
     this.value = details.value;
+    this.problem = details.problem;
+    this.fix = details.fix;
   }
 }
 
@@ -47,14 +54,15 @@ export function check(condition: boolean, details: HadrErrorDetails): asserts co
 /** Renders a value for an error message without dumping objects or secrets' internals. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return visible(JSON.stringify(value));
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (isDurationLike(value)) return value.toHumanString();
   if (isSizeLike(value)) return value.asString();
   if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
   try {
-    return JSON.stringify(value);
+    return visible(JSON.stringify(value) ?? String(value));
   } catch {
     return String(value);
   }
 }
+

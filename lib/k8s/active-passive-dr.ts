@@ -34,6 +34,8 @@ import { ResolvedTopology, resolveTopology, TopologyServiceSpec } from '../core/
 import { replicasOnCluster, TopologySummary } from '../core/topology/topology-summary';
 import { TrafficPolicy } from '../core/traffic/traffic-policy';
 import { DurationLike, isDurationLike, seconds } from '../core/units';
+import { checkTextTree } from '../core/validation/text';
+import { checkSitesInput } from '../core/validation/topology-input';
 
 /** A service of an {@link ActivePassiveDr}: a topology service, and what it does on a passive site. */
 export interface DrServiceSpec extends TopologyServiceSpec {
@@ -652,6 +654,10 @@ function checkProps(path: string, props: ActivePassiveDrProps): void {
   check(typeof props === 'object' && props !== null, {
     path, field: 'props', value: props, problem: 'are required', fix: 'give services, sites, activeSite, traffic and gitOps',
   });
+  checkSitesInput(path, props);
+  // Every string lands in a manifest, a config file or a GitOps object: it must survive YAML and Git.
+  checkTextTree(path, props, '', (field) => /^services\[\d+\]\.(command\[|args\[|env\.|annotations\.)/.test(field),
+    (field) => field === 'gitOps' || field === 'traffic' || field === 'targets');
   check(Array.isArray(props.sites) && props.sites.length >= 2, {
     path, field: 'sites', value: Array.isArray(props.sites) ? props.sites.map((s) => s?.name) : props.sites,
     problem: 'must list at least two sites: one active, one to fail over to', fix: 'add a standby site, or use MultiCluster for one site',

@@ -15,6 +15,8 @@ import { TopologySummary } from '../core/topology/topology-summary';
 import { CrossClusterLoadBalancing, ResolvedLoadBalancing } from '../core/traffic/cross-cluster-balancer';
 import { HaproxyConfigSpec } from '../core/traffic/haproxy-config';
 import { TrafficPolicy } from '../core/traffic/traffic-policy';
+import { checkTextTree } from '../core/validation/text';
+import { checkTopologyInput } from '../core/validation/topology-input';
 
 /** Props of {@link MultiCluster}. */
 export interface MultiClusterProps {
@@ -154,6 +156,11 @@ export class MultiCluster extends Construct {
     check(typeof props === 'object' && props !== null, {
       path: this.node.path, field: 'props', value: props, problem: 'are required', fix: 'give services and clusters',
     });
+    checkTopologyInput(this.node.path, props);
+    checkTextTree(this.node.path, props, '',
+      (field) => /^(services\[\d+\]|clusters\[\d+\]\.services\.[^.]+)\.(command\[|args\[|env\.|annotations\.)/.test(field),
+      // Choice objects: checked, under the names the user wrote, where they are resolved.
+      (field) => field === 'gitOps' || field === 'loadBalancing.balancer' || field === 'targets');
     this.topology = resolveTopology(this.node.path, {
       name: id,
       namespace: props.namespace,
@@ -166,6 +173,7 @@ export class MultiCluster extends Construct {
       targets: props.targets,
     }, { minClusters: 2, sitesField: 'clusters' });
     this.namespace = this.topology.namespace;
+    if (this.topology.gitOps?.tool === 'argo-cd') checkArgoCdApplicationNames(this.node.path, id, this.topology.clusters.map((c) => c.name));
     this.sharedEndpoints = this.topology.sharedEndpoints;
     this.gitOps = this.topology.gitOps;
     this.loadBalancing = this.topology.traffic?.loadBalancing;
@@ -187,4 +195,13 @@ export class MultiCluster extends Construct {
     });
     return found;
   }
+}
+
+/** Argo CD tracks an Application by a label of its name, `<topology>-<cluster>`: at most 63 characters. */
+function checkArgoCdApplicationNames(path: string, id: string, clusters: readonly string[]): void {
+  clusters.forEach((cluster, i) => check(`${id}-${cluster}`.length <= 63, {
+    path, field: `clusters[${i}].name`, value: cluster,
+    problem: `with the topology "${id}" names the Argo CD Application "${id}-${cluster}", longer than the 63 characters of the label Argo CD tracks it by`,
+    fix: 'use a shorter cluster name or topology id',
+  }));
 }

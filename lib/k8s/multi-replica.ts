@@ -5,6 +5,8 @@ import { check } from '../core/errors';
 import { DisruptionBudget } from '../core/service/disruption-budget';
 import { MULTI_REPLICA_PLACEMENT, SchedulingRule } from '../core/service/placement';
 import { ResolvedService } from '../core/service/service-spec';
+import { INT32_MAX, qualifiedNameProblem } from '../core/validation/kubernetes';
+import { checkOneOf } from '../core/validation/shape';
 
 /** Props of {@link MultiReplica}. */
 export interface MultiReplicaProps extends WorkloadProps {
@@ -78,8 +80,14 @@ function multiReplicaShape(path: string, props: MultiReplicaProps, service: Reso
     problem: `must be at least ${MULTI_REPLICA_DEFAULTS.minReplicas}: one replica cannot fail over`,
     fix: 'use 3 (the default), or Baseline for a single replica',
   });
+  check(replicas === undefined || replicas <= INT32_MAX, {
+    path, field: 'replicas', value: replicas, problem: `must be at most ${INT32_MAX} (a Kubernetes int32)`, fix: 'use 3 (the default)',
+  });
+  for (const field of ['nodeAntiAffinity', 'zoneSpread'] as const) {
+    if (props[field] !== undefined) checkOneOf(path, field, props[field], ['required', 'preferred', 'none']);
+  }
   const topologyKey = props.zoneTopologyKey ?? MULTI_REPLICA_PLACEMENT.zoneTopologyKey;
-  check(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(topologyKey), {
+  check(qualifiedNameProblem(topologyKey) === undefined, {
     path, field: 'zoneTopologyKey', value: topologyKey,
     problem: 'is not a label key', fix: "use e.g. 'topology.kubernetes.io/zone'",
   });

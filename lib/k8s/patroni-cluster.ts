@@ -9,10 +9,12 @@ import { PostgresSpec, RunbookStep } from '../core/intents';
 import { clusterIdentity } from './private/cluster-identity';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
+import { claimObjectName, nameObjectsAfter } from './private/name-registry';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
+import { checkEndpointUrl, checkHostList, checkS3Prefix, checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import {
   checkArchiveLocation, PATRONI_PASSWORD_ENV, PatroniConfigSpec, renderPatroniConfig, validatePatroniConfig, WalGArchiveLocation,
@@ -20,15 +22,20 @@ import {
 import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
 import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
 import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/postgres/walg-backup';
+import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { FileSource } from '../core/service/file-source';
 import { HealthCheck } from '../core/service/health-check';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
 import { NetworkPeer } from '../core/service/network-peer';
 import { Placement, SchedulingRule } from '../core/service/placement';
-import { checkName, ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
 import { Exposure, isClusterLocalName, Reach, ResolvedExposure, resolveExposure } from '../core/topology/reach';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
-import { DurationLike, isSizeLike, mebibytes, toSecondsCeil } from '../core/units';
+import { DurationLike, isDurationLike, isSizeLike, mebibytes, toSecondsCeil } from '../core/units';
+import { checkSecretName, INT32_MAX } from '../core/validation/kubernetes';
+import {
+  checkObject, checkOneOf, checkOptionalBoolean, checkOptionalObject, checkOptionalString, checkString,
+} from '../core/validation/shape';
 
 /** Props of {@link PatroniCluster}. */
 export interface PatroniClusterProps extends PostgresSpec {
@@ -364,8 +371,9 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
   constructor(scope: Construct, id: string, props: PatroniClusterProps) {
     super(scope, id);
     const path = this.node.path;
+    checkObject(path, 'props', props, '{ storage: Size.gibibytes(100) }');
     const name = props.name ?? id;
-    checkName(path, 'name', name);
+    checkPatroniProps(path, name, props);
     const members = props.members ?? DEFAULTS.members;
     checkMembers(path, members, props.fewerThanThreeMembersReason);
     check(isSizeLike(props.storage) && props.storage.toKibibytes() > 0, {
@@ -403,10 +411,15 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     this.primaryHost = dns(name);
     this.replicaHost = dns(`${name}-replica`);
 
+    nameObjectsAfter(this, 'name', name);
+    // Patroni writes these Endpoints itself: no other Service of the namespace may take the names.
+    if (!props.etcdHosts) for (const suffix of PATRONI_ENDPOINTS) claimObjectName(this, 'Endpoints', `${name}${suffix}`);
     const configSpec = this.configSpec(path, name, props);
     this.renderedSpec = configSpec;
-    validatePatroniConfig(configSpec);
-    this.patroniConfig = renderPatroniConfig(configSpec);
+    this.patroniConfig = renamingErrors(path, CONFIG_FIELDS, () => {
+      validatePatroniConfig(configSpec);
+      return renderPatroniConfig(configSpec);
+    });
     const configMap = kubeObject(this, 'Config', k8s.KubeConfigMap.GVK, { name: `${name}-patroni`, labels }, {
       data: () => ({ 'patroni.yml': this.patroniConfig }),
     });
@@ -446,13 +459,15 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     };
     const priorityClassName = props.priorityClassName ?? defaultPriorityClass(this);
     // The member container, checked as a service: pinned image, sane requests and limits.
-    const member = resolveServiceSpec(path, {
+    const member = renamingErrors(path, MEMBER_FIELDS, () => resolveServiceSpec(path, {
       name, image: props.image ?? DEFAULTS.image, port: PORT.postgres,
       resources: props.resources ?? {
         cpu: { request: DEFAULTS.cpuRequest, limit: DEFAULTS.cpuLimit },
         memory: { request: mebibytes(DEFAULTS.memoryMebibytes), limit: mebibytes(DEFAULTS.memoryMebibytes) },
       },
-    });
+    }));
+    // Built here, not while synthesizing: a bad backup setting fails the constructor, before any chart is written.
+    const backupContainer = props.backup ? this.backupContainer(path, props, props.backup, member.image) : undefined;
     this.statefulSet = kubeObject(this, 'Resource', k8s.KubeStatefulSet.GVK, metadata, {
       spec: () => k8s.toJson_StatefulSetSpec({
         serviceName: membersService.name,
@@ -474,7 +489,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
             topologySpreadConstraints: topologySpreadFor(this.selector, placement),
             containers: [
               this.patroniContainer(props, member),
-              ...(props.backup ? [this.backupContainer(path, props, props.backup, member.image)] : []),
+              ...(backupContainer ? [backupContainer] : []),
             ],
             volumes: [
               { name: 'config', configMap: { name: configMap.name } },
@@ -499,7 +514,8 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     });
 
     if (props.pooler !== false) {
-      this.pooler = this.poolerFor(name, partOf, props.pooler ?? {}, priorityClassName);
+      const pooler = props.pooler ?? {};
+      this.pooler = renamingErrors(path, POOLER_FIELDS, () => this.poolerFor(name, partOf, pooler, priorityClassName), 'pooler.');
       this.poolerHost = dns(this.pooler.resolved.name);
       if (this.poolerExposure?.type === 'load-balancer') {
         const poolerName = this.pooler.resolved.name;
@@ -697,13 +713,13 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
 
   private backupContainer(path: string, props: PatroniClusterProps, backup: PatroniBackupOptions, image: string): k8s.Container {
     const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
-    const script = renderWalgBackupLoop({
+    const script = renamingErrors(path, [], () => renderWalgBackupLoop({
       path,
       dataDir: DATA_DIR,
       restApiPort: PORT.patroni,
       intervalSeconds: backup.fullBackupInterval ? toSecondsCeil(backup.fullBackupInterval) : DEFAULTS.fullBackupIntervalSeconds,
       retainFullBackups: backup.retainFullBackups ?? DEFAULTS.retainFullBackups,
-    });
+    }));
     return {
       name: 'backup',
       image,
@@ -752,7 +768,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     const poolerName = `${name}-pooler`;
     const failover = estimateFailover(this.timing);
     const ini = renderPgbouncerIni({
-      path: `${this.node.path}/pooler`,
+      path: this.node.path,
       listenPort: PORT.postgres,
       databases: [{ name: '*', host: this.primaryHost, port: PORT.postgres }],
       poolMode: options.poolMode ?? 'transaction',
@@ -868,9 +884,79 @@ function runtimeChecksum(patroniYml: string): string {
   return configChecksum({ 'patroni.yml': YAML.stringify(runtime) });
 }
 
+/** Endpoints Patroni's Kubernetes DCS writes besides the leader's and `<name>-config`. */
+const PATRONI_ENDPOINTS = ['-failover', '-sync'];
+/** The spec fields of patroni.yml as the props name them. */
+const CONFIG_FIELDS: FieldMapping = [
+  ['scope', 'name'], ['standbyCluster', 'standby'], ['walArchive', 'backup'], ['synchronousModeStrict', 'synchronousStrict'],
+  ['synchronousMode', 'synchronous'], ['dcs.hosts', 'etcdHosts'], ['patroniVersion', 'patroniVersion'],
+];
+/** The member container's fields, checked as a service, as the props name them. */
+const MEMBER_FIELDS: FieldMapping = [['service.name', 'name'], ['service.image', 'image'], ['service.resources', 'resources']];
+/** The pooler's fields (a MultiReplica and a pgbouncer.ini) as the props name them. */
+const POOLER_FIELDS: FieldMapping = [
+  ['service.name', 'name'], ['service.image', 'pooler.image'], ['replicas', 'pooler.replicas'], ['service.partOf', 'partOf'],
+  ['priorityClassName', 'priorityClassName'], ['poolMode', 'pooler.poolMode'],
+];
+
+/** Checks of the props before anything is built: types, names, references, addresses. */
+function checkPatroniProps(path: string, name: string, props: PatroniClusterProps): void {
+  checkStatefulProps(path, name, props, [
+    { suffix: '-failover', limit: 63, what: "Patroni's Endpoints" },
+    { suffix: '-replica', limit: 63, what: 'the replica Service' },
+    { suffix: '-members', limit: 63, what: 'the members Service' },
+    { suffix: '-pooler', limit: 63, what: 'the pooler' },
+  ]);
+  checkOptionalString(path, 'image', props.image, "'ghcr.io/zalando/spilo-18:4.1-p2'");
+  const version = props.postgresVersion;
+  check(version === undefined || (Number.isInteger(version) && version >= 10 && version <= 99), {
+    path, field: 'postgresVersion', value: props.postgresVersion, problem: 'must be a PostgreSQL major version from 10 to 99', fix: 'use e.g. 18',
+  });
+  check(props.patroniVersion === undefined || (typeof props.patroniVersion === 'string' && /^[0-9]+(\.[0-9]+){0,3}$/.test(props.patroniVersion)), {
+    path, field: 'patroniVersion', value: props.patroniVersion, problem: 'must be a version such as 4.1.4', fix: "use e.g. '4.1.4'",
+  });
+  checkOptionalObject(path, 'timing', props.timing, 'PatroniTiming.default()');
+  checkOptionalBoolean(path, 'synchronous', props.synchronous);
+  checkOptionalBoolean(path, 'synchronousStrict', props.synchronousStrict);
+  if (props.credentialsSecret !== undefined) checkSecretName(path, 'credentialsSecret', props.credentialsSecret);
+  if (props.etcdHosts !== undefined) checkHostList(path, 'etcdHosts', props.etcdHosts);
+  if (props.standby !== undefined) {
+    checkObject(path, 'standby', props.standby, "{ host: 'db.dc1.example.com' }");
+    checkString(path, 'standby.host', props.standby.host, "'db.dc1.example.com'");
+  }
+  if (props.backup !== undefined) {
+    const backup = props.backup;
+    checkObject(path, 'backup', backup, "{ s3Prefix: 's3://acme-db-backups/firebackup', credentialsSecret: 'db-backup' }");
+    checkS3Prefix(path, 'backup.s3Prefix', backup.s3Prefix);
+    checkSecretName(path, 'backup.credentialsSecret', backup.credentialsSecret);
+    if (backup.endpoint !== undefined) checkEndpointUrl(path, 'backup.endpoint', backup.endpoint);
+    check(backup.region === undefined || (typeof backup.region === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(backup.region)), {
+      path, field: 'backup.region', value: backup.region, problem: 'must be a region name of lowercase letters, digits and -', fix: "use e.g. 'eu-west-1'",
+    });
+    check(backup.fullBackupInterval === undefined || isDurationLike(backup.fullBackupInterval), {
+      path, field: 'backup.fullBackupInterval', value: backup.fullBackupInterval, problem: 'must be a Duration', fix: 'use e.g. Duration.hours(24)',
+    });
+    check(backup.archiveTimeout === undefined || (isDurationLike(backup.archiveTimeout) && backup.archiveTimeout.toMilliseconds() >= 1000
+      && backup.archiveTimeout.toMilliseconds() <= INT32_MAX * 1000), {
+      path, field: 'backup.archiveTimeout', value: backup.archiveTimeout, problem: 'must be a Duration of at least one second', fix: 'use e.g. Duration.seconds(60)',
+    });
+  }
+  if (props.pooler !== undefined && props.pooler !== false) {
+    const pooler = props.pooler;
+    checkObject(path, 'pooler', pooler, '{ replicas: 2 }, or false for no pooler');
+    checkOptionalString(path, 'pooler.image', pooler.image, "'ghcr.io/cloudnative-pg/pgbouncer:1.25.1'");
+    if (pooler.poolMode !== undefined) checkOneOf(path, 'pooler.poolMode', pooler.poolMode, ['transaction', 'session', 'statement']);
+    if (pooler.authSecret !== undefined) checkSecretName(path, 'pooler.authSecret', pooler.authSecret);
+  }
+  checkOptionalObject(path, 'resources', props.resources, "{ cpu: { request: '500m' } }");
+}
+
 function checkMembers(path: string, members: number, reason: string | undefined): void {
   check(Number.isInteger(members) && members >= 1, {
     path, field: 'members', value: members, problem: 'must be a whole number of at least 1', fix: 'use 3 or 5',
+  });
+  check(members <= INT32_MAX, {
+    path, field: 'members', value: members, problem: `must be at most ${INT32_MAX} (a Kubernetes int32)`, fix: 'use 3 or 5',
   });
   check(members >= 3 || (reason !== undefined && reason.trim().length > 0), {
     path, field: 'members', value: members,

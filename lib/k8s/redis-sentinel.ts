@@ -4,9 +4,11 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Baseline } from './baseline';
 import { MultiReplica } from './multi-replica';
+import { Workload } from './workload';
 import { REDIS_SENTINEL_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
-import { check, describeValue, HadrError } from '../core/errors';
+import { check, HadrError } from '../core/errors';
 import { RedisSpec } from '../core/intents';
+import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { AppendFsync, ConfDirective, REDIS_PORT, renderRedisConfig } from '../core/redis/redis-config';
 import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../core/redis/redis-primary-proxy';
 import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../core/redis/redis-probe-scripts';
@@ -14,17 +16,19 @@ import { RedisPod, renderRedisStartScript } from '../core/redis/redis-start-scri
 import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../core/redis/redis-timing';
 import { renderSentinelConfig, SENTINEL_PORT, SentinelConfigSpec, sentinelMajority } from '../core/redis/sentinel-config';
 import { renderSentinelStartScript } from '../core/redis/sentinel-start-script';
-import { checkName, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { checkPeer, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
 import { Exposure, Reach, ResolvedExposure, resolveExposure } from '../core/topology/reach';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
 import { isSizeLike, mebibytes, seconds, SizeLike } from '../core/units';
 import { clusterIdentity } from './private/cluster-identity';
 import { configFile } from './private/config-file';
 import { kubeObject } from './private/kube-object';
+import { nameObjectsAfter } from './private/name-registry';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
+import { checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import { EnvValue } from '../core/service/env-value';
 import { HealthCheck } from '../core/service/health-check';
@@ -32,6 +36,11 @@ import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels
 import { EgressRule, NetworkPeer } from '../core/service/network-peer';
 import { Placement, SchedulingRule } from '../core/service/placement';
 import { renderHaproxyConfig } from '../core/traffic/haproxy-config';
+import { INT32_MAX, MAX_STATEFUL_SET_NAME } from '../core/validation/kubernetes';
+import { isHostName } from '../core/validation/network';
+import {
+  checkArray, checkInstance, checkObject, checkOneOf, checkOptionalArray, checkOptionalObject, checkOptionalString,
+} from '../core/validation/shape';
 
 /** What of a {@link RedisSentinel} is reached from other clusters. */
 export interface RedisExposure {
@@ -272,8 +281,45 @@ const MOUNT = {
 } as const;
 const PASSWORD_FILE = `${MOUNT.secret}/password`;
 const SCRIPT = { start: 'start.sh', readiness: 'readiness.sh', liveness: 'liveness.sh' } as const;
-/** Longest suffix added to the name (`<name>-sentinel-members`), which must stay a 63-character DNS label. */
-const LONGEST_SUFFIX = '-sentinel-members';
+/** The config spec fields as the props name them. */
+const REDIS_CONFIG_FIELDS: FieldMapping = [['extraDirectives', 'redisDirectives'], ['announce.host', 'clusterDomain']];
+const SENTINEL_CONFIG_FIELDS: FieldMapping = [['extraDirectives', 'sentinelDirectives'], ['announce.host', 'clusterDomain']];
+/** The primary proxy's fields (a MultiReplica) as the props name them. */
+const PROXY_FIELDS: FieldMapping = [
+  ['service.name', 'name'], ['service.image', 'primaryProxy.image'], ['replicas', 'primaryProxy.replicas'], ['service.partOf', 'partOf'],
+  ['priorityClassName', 'priorityClassName'], ['service.ingress', 'clients'],
+];
+
+/** Checks of the props before anything is built: types, names, references, directives. */
+function checkRedisProps(path: string, name: string, props: RedisSentinelProps): void {
+  checkStatefulProps(path, name, props, [
+    { suffix: '-sentinel', limit: MAX_STATEFUL_SET_NAME, what: 'the Sentinel StatefulSet' },
+    { suffix: '-sentinel-members', limit: 63, what: 'the Sentinels\' Service' },
+  ]);
+  checkOptionalString(path, 'image', props.image, "'redis:8.2.8'");
+  checkOptionalString(path, 'masterName', props.masterName, "'cache'");
+  check(props.sentinels === undefined || (typeof props.sentinels === 'number' && props.sentinels <= INT32_MAX), {
+    path, field: 'sentinels', value: props.sentinels, problem: `must be at most ${INT32_MAX}`, fix: 'use 3',
+  });
+  check(props.quorum === undefined || Number.isInteger(props.quorum), {
+    path, field: 'quorum', value: props.quorum, problem: 'must be a whole number', fix: 'leave it out for the majority',
+  });
+  checkOptionalObject(path, 'timing', props.timing, 'SentinelTiming.default()');
+  checkOptionalObject(path, 'durability', props.durability, 'Durability.minReplicas(1, Duration.seconds(2))');
+  if (props.appendFsync !== undefined) checkOneOf(path, 'appendFsync', props.appendFsync, ['everysec', 'always', 'no']);
+  checkOptionalObject(path, 'resources', props.resources, "{ cpu: { request: '250m' } }");
+  checkOptionalObject(path, 'sentinelResources', props.sentinelResources, "{ cpu: { request: '50m' } }");
+  const memory = (props.resources as ResourceSpec | undefined)?.memory;
+  if (memory !== undefined) checkObject(path, 'resources.memory', memory, '{ limit: Size.gibibytes(1) }');
+  for (const field of ['redisDirectives', 'sentinelDirectives'] as const) {
+    checkOptionalArray(path, field, props[field], "[['maxmemory-policy', 'noeviction']]");
+    (props[field] ?? []).forEach((directive, i) => checkArray(path, `${field}[${i}]`, directive, "['maxmemory-policy', 'noeviction']"));
+  }
+  if (props.primaryProxy !== undefined && props.primaryProxy !== false) {
+    checkObject(path, 'primaryProxy', props.primaryProxy, '{ replicas: 2 }, or false for none');
+    checkOptionalString(path, 'primaryProxy.image', props.primaryProxy.image, "'haproxy:3.2.15'");
+  }
+}
 
 /**
  * Redis made highly available by Sentinel: a StatefulSet of Redis servers (a primary and its
@@ -364,14 +410,12 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
   constructor(scope: Construct, id: string, props: RedisSentinelProps) {
     super(scope, id);
     const path = this.node.path;
+    checkObject(path, 'props', props, '{ storage: Size.gibibytes(10) }');
     const name = props.name ?? id;
-    checkName(path, 'name', name);
-    check(name.length + LONGEST_SUFFIX.length <= 63, {
-      path, field: 'name', value: name, problem: `must be at most ${63 - LONGEST_SUFFIX.length} characters, so "<name>${LONGEST_SUFFIX}" stays a DNS label`,
-      fix: 'use a shorter name',
-    });
+    checkRedisProps(path, name, props);
+    nameObjectsAfter(this, 'name', name);
     const replicas = props.replicas ?? DEFAULTS.replicas;
-    check(Number.isInteger(replicas) && replicas >= 1, {
+    check(Number.isInteger(replicas) && replicas >= 1 && replicas < INT32_MAX, {
       path, field: 'replicas', value: replicas, problem: 'must be at least 1 so Sentinel has a replica to promote',
       fix: 'use 2, so a failover still leaves the new primary a replica',
     });
@@ -392,8 +436,17 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
 
     const namespace = Chart.of(this).namespace;
     const clusterDomain = props.clusterDomain ?? DEFAULTS.clusterDomain;
-    check(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(clusterDomain), {
+    check(typeof clusterDomain === 'string' && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(clusterDomain), {
       path, field: 'clusterDomain', value: clusterDomain, problem: 'must be a DNS name', fix: "use 'cluster.local'",
+    });
+    // The longest name announced: the last Sentinel's pod, its Service, the namespace, the domain.
+    const longestHost = namespace
+      ? `${name}-sentinel-${sentinels - 1}.${name}-sentinel-members.${namespace}.svc.${clusterDomain}`
+      : `${name}-sentinel-${sentinels - 1}.${name}-sentinel-members`;
+    check(isHostName(longestHost, { lowercase: true }), {
+      path, field: 'clusterDomain', value: clusterDomain,
+      problem: `makes the pod names Redis and Sentinel announce invalid DNS names (e.g. "${longestHost}": labels of at most 63 characters, 253 in all)`,
+      fix: "use 'cluster.local', or shorter names",
     });
     const partOf = props.partOf ?? name;
     this.name = name;
@@ -429,17 +482,17 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     // The Redis and Sentinel containers, checked as services: pinned image, sane requests and limits.
     const image = props.image ?? DEFAULTS.image;
     const memory = props.resources?.memory ?? { request: mebibytes(DEFAULTS.memoryMebibytes), limit: mebibytes(DEFAULTS.memoryMebibytes) };
-    const redisContainer = resolveServiceSpec(path, {
+    const redisContainer = renamingErrors(path, [['service.name', 'name'], ['service.image', 'image'], ['service.resources', 'resources']], () => resolveServiceSpec(path, {
       name, image, port: PORT.redis,
       resources: { cpu: props.resources?.cpu ?? { request: DEFAULTS.cpuRequest, limit: DEFAULTS.cpuLimit }, memory },
-    });
-    const sentinelContainer = resolveServiceSpec(path, {
+    }));
+    const sentinelContainer = renamingErrors(path, [['service.name', 'name'], ['service.image', 'image'], ['service.resources', 'sentinelResources']], () => resolveServiceSpec(path, {
       name: sentinelName, image, port: PORT.sentinel,
       resources: props.sentinelResources ?? {
         cpu: { request: DEFAULTS.sentinelCpuRequest, limit: DEFAULTS.sentinelCpuLimit },
         memory: { request: mebibytes(DEFAULTS.sentinelMemoryMebibytes), limit: mebibytes(DEFAULTS.sentinelMemoryMebibytes) },
       },
-    });
+    }));
     // The limit as resolveServiceSpec sets it: a request alone raises the default limit with it.
     const memoryLimitKib = memory.limit?.toKibibytes() ?? Math.max(memory.request?.toKibibytes() ?? 0, SERVICE_DEFAULTS.memoryLimitMebibytes * 1024);
     const maxMemoryBytes = resolveMaxMemory(path, props.maxMemory, memoryLimitKib, redisContainer.memory.limit);
@@ -451,7 +504,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     // After the user's directives so their indices in errors match; a maxmemory of theirs replaces it.
     const memoryDirectives: ConfDirective[] = redisDirectives.some(([directive]) => directive === 'maxmemory') ? [] : [['maxmemory', maxMemoryBytes]];
     for (const [i, member] of members.entries()) {
-      redisConfigs[member.name] = renamingField('extraDirectives', 'redisDirectives', () => renderRedisConfig({
+      redisConfigs[member.name] = renamingErrors(path, REDIS_CONFIG_FIELDS, () => renderRedisConfig({
         path,
         replicas,
         auth: redisAuth,
@@ -484,7 +537,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     });
     const sentinelConfigs: Record<string, string> = {};
     for (const member of sentinelMembers) {
-      sentinelConfigs[member.name] = renamingField('extraDirectives', 'sentinelDirectives', () => renderSentinelConfig(sentinelSpec(member)));
+      sentinelConfigs[member.name] = renamingErrors(path, SENTINEL_CONFIG_FIELDS, () => renderSentinelConfig(sentinelSpec(member)));
     }
     this.sentinelConfigs = sentinelConfigs;
 
@@ -626,12 +679,12 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     if (props.primaryProxy !== false) {
       const proxyOptions = props.primaryProxy ?? {};
       const proxyName = `${name}-primary`;
-      this.haproxyConfig = renderHaproxyConfig(redisPrimaryProxyConfig({ path: `${path}/primaryProxy`, members, durability: this.durability }));
+      this.haproxyConfig = renamingErrors(path, [], () => renderHaproxyConfig(redisPrimaryProxyConfig({ path, members, durability: this.durability })), 'primaryProxy.');
       const proxyConfig = configFile(this, 'PrimaryProxyConfig', {
         name: proxyName, labels: recommendedLabels({ name: proxyName, instance: proxyName, component: 'proxy', partOf }),
         fileName: 'haproxy.cfg', content: this.haproxyConfig, directory: MOUNT.haproxy,
       });
-      this.primaryProxy = new MultiReplica(this, 'PrimaryProxy', {
+      this.primaryProxy = renamingErrors(path, PROXY_FIELDS, () => new MultiReplica(this, 'PrimaryProxy', {
         replicas: proxyOptions.replicas ?? DEFAULTS.proxyReplicas,
         priorityClassName,
         nodeAntiAffinity: placement.nodeAntiAffinity,
@@ -651,7 +704,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
           ingress: this.clients.map((from) => ({ from, ports: [{ port: PORT.redis }] })),
           egress: [{ to: NetworkPeer.pods(this.selector), ports: [{ port: PORT.redis }] }],
         },
-      });
+      }), 'primaryProxy.');
       this.primaryHost = serviceHost(proxyName);
       const exposure = this.primaryExposure;
       if (exposure?.type === 'load-balancer') {
@@ -693,6 +746,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
    * @returns the peer admitted
    */
   public allowFrom(peer: NetworkPeer): NetworkPeer {
+    checkPeer(this.node.path, 'allowFrom.peer', peer);
     this.clients.push(peer);
     this.primaryProxy?.allowFrom(peer, [{ port: PORT.redis }]);
     return peer;
@@ -706,6 +760,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
    * @returns the egress rules added to the client
    */
   public grantConnect(client: Baseline): EgressRule[] {
+    checkInstance(this.node.path, 'grantConnect.client', client, Workload, 'a MultiReplica or Baseline, e.g. cache.grantConnect(api)');
     this.allowFrom(client.asPeer());
     const rules = [
       ...(this.primaryProxy ? [client.allowTo(this.primaryProxy.asPeer(), [{ port: PORT.redis }])] : []),
@@ -814,26 +869,6 @@ function resolveMaxMemory(path: string, given: SizeLike | undefined, limitKib: n
     fix: `use at most ${Math.floor(DEFAULTS.maxMemoryShareOfLimit * 100)}% of the limit, leaving room for the fork that rewrites the append-only file`,
   });
   return given.toKibibytes() * 1024;
-}
-
-/**
- * Runs a core renderer, naming the construct's prop in its errors where the renderer names its
- * own field (`extraDirectives[0]` is the user's `redisDirectives[0]`).
- */
-function renamingField<T>(field: string, prop: string, render: () => T): T {
-  try {
-    return render();
-  } catch (err) {
-    if (!(err instanceof HadrError) || !err.field.startsWith(field)) throw err;
-    const head = `${err.path}: ${err.field} `;
-    const got = ` (got ${describeValue(err.value)}); `;
-    const rest = err.message.slice(head.length);
-    const split = rest.indexOf(got);
-    throw new HadrError({
-      path: err.path, field: prop + err.field.slice(field.length), value: err.value,
-      problem: rest.slice(0, split), fix: rest.slice(split + got.length),
-    });
-  }
 }
 
 /** A stable 40-hex-digit Sentinel id for one pod (`sentinel myid`). */

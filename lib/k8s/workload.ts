@@ -2,16 +2,20 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { kubeObject } from './private/kube-object';
+import { nameObjectsAfter } from './private/name-registry';
 import { policyRules } from './private/network-policy';
 import { addSameRevisionAntiAffinity, antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor } from './private/placement';
 import { restrictedPodSecurityContext, serviceContainer, serviceVolumes } from './private/pod-template';
 import { exemptFromPolarisCheck } from './private/polaris';
 import { defaultPriorityClass } from './private/priority-class';
+import { renamingErrors } from '../core/private/rename-errors';
 import { checkBudgetAllowsDrain, DisruptionBudget } from '../core/service/disruption-budget';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
 import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../core/service/network-peer';
 import { Placement } from '../core/service/placement';
-import { AutoscaleSpec, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
+import { AutoscaleSpec, checkEgressRule, checkIngressRule, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
+import { checkPriorityClassName } from '../core/validation/kubernetes';
+import { checkObject, checkOptionalBoolean } from '../core/validation/shape';
 
 /**
  * How a mode shapes a workload: replica count, disruption budget, placement and autoscaling.
@@ -106,13 +110,17 @@ export abstract class Workload extends Construct {
   ) {
     super(scope, id);
     const path = this.node.path;
+    checkObject(path, 'props', props, "{ service: { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 8080 } }");
     const service = resolveServiceSpec(path, props.service);
+    if (props.priorityClassName !== undefined) checkPriorityClassName(path, 'priorityClassName', props.priorityClassName);
+    checkOptionalBoolean(path, 'standby', props.standby);
     const active = shapeOf(path, service);
     checkBudgetAllowsDrain(path, active.disruptionBudget, active.minReplicas);
     this.standby = props.standby === true;
     const shape = this.standby ? standbyShape(active) : active;
 
     this.resolved = service;
+    nameObjectsAfter(this, 'service.name', service.name);
     this.selector = selectorLabels(service.labelSubject);
     this.ingressRules = [...service.ingress];
     this.egressRules = [...service.egress];
@@ -224,6 +232,8 @@ export abstract class Workload extends Construct {
    */
   public allowFrom(peer: NetworkPeer, ports?: readonly NetworkPort[]): IngressRule {
     const rule: IngressRule = { from: peer, ports };
+    renamingErrors(this.node.path, [['allowFrom.from', 'allowFrom.peer']],
+      () => checkIngressRule(this.node.path, 'allowFrom', rule, this.resolved.ports));
     this.ingressRules.push(rule);
     return rule;
   }
@@ -235,6 +245,7 @@ export abstract class Workload extends Construct {
    */
   public allowTo(peer: NetworkPeer, ports: readonly NetworkPort[]): EgressRule {
     const rule: EgressRule = { to: peer, ports };
+    renamingErrors(this.node.path, [['allowTo.to', 'allowTo.peer']], () => checkEgressRule(this.node.path, 'allowTo', rule));
     this.egressRules.push(rule);
     return rule;
   }

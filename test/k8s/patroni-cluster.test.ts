@@ -258,7 +258,7 @@ describe('PatroniCluster', () => {
     });
 
     it('refuses strict synchronous mode with one member', () => {
-      expect(() => synth({ members: 1, fewerThanThreeMembersReason: 'development', synchronousStrict: true })).toThrow(/^shop\/db: synchronousModeStrict/);
+      expect(() => synth({ members: 1, fewerThanThreeMembersReason: 'development', synchronousStrict: true })).toThrow(/^shop\/db: synchronousStrict with 1 member/);
     });
 
     it('refuses a password written as a literal', () => {

@@ -322,8 +322,8 @@ describe('RedisSentinel', () => {
         'shop/cache: redisDirectives[0] must not carry a password (got "masterauth <redacted>"); mount the password from a Kubernetes Secret and set auth.passwordFile; the start script writes it'],
       ['a password smuggled in through sentinel directives', { sentinelDirectives: [['sentinel', 'auth-pass', 'cache', 'hunter2']] },
         'shop/cache: sentinelDirectives[0] must not carry a password (got "sentinel <redacted>"); mount the password from a Kubernetes Secret and set auth.passwordFile; the start script writes it'],
-      ['a name too long for the Sentinels\' Service', { name: 'a'.repeat(47) },
-        `shop/cache: name must be at most 46 characters, so "<name>-sentinel-members" stays a DNS label (got "${'a'.repeat(47)}"); use a shorter name`],
+      ['a name too long for the Sentinel StatefulSet', { name: 'a'.repeat(44) },
+        `shop/cache: name must be at most 43 characters: the Sentinel StatefulSet "<name>-sentinel" must stay within 52 (got "${'a'.repeat(44)}"); use a shorter name, e.g. "${'a'.repeat(43)}"`],
     ])('%s', (_what, props, message) => {
       expect(() => synth(props)).toThrow(message);
     });

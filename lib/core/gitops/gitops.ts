@@ -1,5 +1,10 @@
-import { check } from '../errors';
+import { check, HadrError } from '../errors';
 import { DurationLike, isDurationLike, seconds } from '../units';
+import { checkSecretName } from '../validation/kubernetes';
+import { findCredential } from '../validation/secrets';
+import { checkShape } from '../validation/shape';
+import { GITOPS_OPTIONS_SHAPE } from '../validation/spec-shapes';
+import { checkTextTree } from '../validation/text';
 
 /** Where the one repository of a topology lives; every cluster syncs its own folder of it. */
 export interface GitRepositoryOptions {
@@ -169,11 +174,24 @@ export function resolveGitOps(path: string, gitOps: GitOps): ResolvedGitOps {
     problem: 'must be a GitOps choice', fix: 'use GitOps.argoCd({ repoURL }) or GitOps.flux({ repoURL })',
   });
   const o = gitOps.options ?? ({} as ArgoCdOptions & FluxOptions);
+  checkShape(path, 'gitOps', o, GITOPS_OPTIONS_SHAPE);
   check(typeof o.repoURL === 'string' && o.repoURL.trim().length > 0, {
     path, field: 'gitOps.repoURL', value: o.repoURL,
     problem: 'is required: every cluster syncs its folder from this one repository',
     fix: "give the repository URL, e.g. 'https://git.example.com/platform/topology.git'",
   });
+  // Every option is written into the ApplicationSet or the Flux objects, and read back by Go's YAML.
+  checkTextTree(path, o, 'gitOps');
+  const credential = findCredential(o.repoURL);
+  if (credential) {
+    throw new HadrError({
+      path, field: 'gitOps.repoURL', value: credential.redacted,
+      problem: `holds a credential (${credential.what}) that would be written into the GitOps objects in clear and pushed to every cluster`,
+      fix: gitOps.tool === 'argo-cd'
+        ? 'give the bare URL and register the credentials with Argo CD (a repository Secret labelled argocd.argoproj.io/secret-type: repository)'
+        : 'give the bare URL and the credentials in the Secret named by secretName',
+    });
+  }
   check(REPO_URL.test(o.repoURL), {
     path, field: 'gitOps.repoURL', value: o.repoURL,
     problem: 'is not a Git URL Argo CD and Flux can clone',
@@ -211,7 +229,11 @@ export function resolveGitOps(path: string, gitOps: GitOps): ResolvedGitOps {
     check(NAMESPACE.test(o.secretName), {
       path, field: 'gitOps.secretName', value: o.secretName, problem: 'is not a Secret name', fix: "use e.g. 'topology-deploy-key'",
     });
+    checkSecretName(path, 'gitOps.secretName', o.secretName);
   }
+  check(o.prune === undefined || typeof o.prune === 'boolean', {
+    path, field: 'gitOps.prune', value: o.prune, problem: 'must be true or false', fix: 'leave it out for true',
+  });
   if (o.project !== undefined) {
     check(NAMESPACE.test(o.project), {
       path, field: 'gitOps.project', value: o.project, problem: 'is not an Argo CD project name', fix: "use e.g. 'default'",

@@ -7,6 +7,15 @@ import { check, HadrError } from '../errors';
 import { PgParameterValue } from '../intents';
 import { PatroniTiming, PatroniTimingProfile, PATRONI_TIMING_FLOORS, patroniRaisesTiming, validatePatroniTiming } from './patroni-timing';
 import { DurationLike, isDurationLike, isSizeLike, SizeLike, toSecondsCeil } from '../units';
+import {
+  checkClientCidr, checkListenAddress, checkParameters, checkPgHbaLine, checkSynchronousCommit, isHostOrIp,
+} from './private/postgres-checks';
+import { INT32_MAX, isLabelValueSyntax, qualifiedNameProblem } from '../validation/kubernetes';
+import { parseIp } from '../validation/network';
+import { findCredential } from '../validation/secrets';
+import { checkObject, checkShape } from '../validation/shape';
+import { PATRONI_CONFIG_SHAPE } from '../validation/spec-shapes';
+import { checkTextTree } from '../validation/text';
 
 /**
  * Patroni's Kubernetes DCS: the leader key and cluster config live in Endpoints (or
@@ -423,8 +432,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_SCOPE_LENGTH = 63 - '-failover'.length;
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const SLOT_NAME = /^[a-z0-9_]{1,63}$/;
-const HOST = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$/;
-const PARAMETER_NAME = /^[a-z_][a-z0-9_.]*$/;
+/** A path that goes into shell commands (archive_command, backup-push) as one word. */
+const SHELL_SAFE_PATH = /^\/[A-Za-z0-9_.\/-]*$/;
+/** A program: an absolute shell-safe path or a bare name found on PATH. */
+const PROGRAM = /^(\/[A-Za-z0-9_.\/-]+|[A-Za-z0-9_.-]+)$/;
+const MEMBER_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const CONNINFO_PASSWORD = /password\s*=/i;
 /** Secrets never appear in messages either. */
 const REDACTED = '***';
@@ -454,7 +466,13 @@ export function renderPatroniConfig(spec: PatroniConfigSpec): string {
  */
 export function validatePatroniConfig(spec: PatroniConfigSpec): void {
   const path = errorPath(spec);
+  checkObject(path, 'spec', spec, "{ scope: 'db', members: 3, dcs: { kind: 'kubernetes' }, postgresql: { dataDir: '/data' } }");
+  checkObject(path, 'dcs', spec.dcs, "{ kind: 'kubernetes' }");
+  checkObject(path, 'postgresql', spec.postgresql, "{ dataDir: '/home/postgres/pgdata/pgroot/data' }");
+  checkShape(path, '', spec, PATRONI_CONFIG_SHAPE);
   rejectLiteralPasswords(path, spec, '');
+  // Every string lands in patroni.yml, which PyYAML (YAML 1.1) reads: one line, no controls.
+  checkTextTree(path, spec, '');
   checkScope(path, spec.scope);
   check(Number.isInteger(spec.members) && spec.members >= 1, {
     path, field: 'members', value: spec.members, problem: 'must be a whole number, at least 1', fix: 'use 3 for automatic failover',
@@ -475,6 +493,7 @@ export function validatePatroniConfig(spec: PatroniConfigSpec): void {
       path, field: 'maximumLagOnFailover', value: spec.maximumLagOnFailover, problem: 'must be a size', fix: 'use Size.mebibytes(1)',
     });
   }
+  checkMemberSettings(path, spec);
 }
 
 /**
@@ -738,6 +757,13 @@ function rejectLiteralPasswords(path: string, value: unknown, field: string): vo
       problem: 'must not embed a password in a connection string',
       fix: 'drop password=...; Patroni writes a .pgpass from PATRONI_*_PASSWORD environment variables filled from a Secret',
     });
+    const credential = findCredential(value);
+    if (credential) {
+      throw new HadrError({
+        path, field, value: credential.redacted, problem: `holds a credential (${credential.what}) that would be written into patroni.yml in clear`,
+        fix: 'remove it; Patroni reads passwords from PATRONI_*_PASSWORD environment variables filled from a Secret',
+      });
+    }
     return;
   }
   if (value === null || typeof value !== 'object' || isDurationLike(value) || isSizeLike(value)) return;
@@ -801,12 +827,11 @@ function checkSynchronousSettings(path: string, spec: PatroniConfigSpec): void {
     problem: 'contradicts standbyCluster: the standby leader replicates asynchronously from the remote site, so no write there is confirmed synchronously',
     fix: 'drop synchronousModeStrict in the standby site (synchronousMode still applies locally once the site is promoted)',
   });
-  const commit = spec.parameters?.synchronous_commit ?? spec.postgresql.parameters?.synchronous_commit;
-  check(!(synchronous && (commit === 'off' || commit === 'local')), {
-    path, field: 'parameters.synchronous_commit', value: commit,
-    problem: 'contradicts synchronousMode: the primary would acknowledge commits before the synchronous standby has them',
-    fix: 'use "on" or "remote_apply", or set synchronousMode: false',
+  check(Number.isInteger(count) && count <= INT32_MAX, {
+    path, field: 'synchronousNodeCount', value: count, problem: 'must be a whole number', fix: 'use 1',
   });
+  checkSynchronousCommit(path, 'parameters.synchronous_commit', spec.parameters?.synchronous_commit, synchronous);
+  checkSynchronousCommit(path, 'postgresql.parameters.synchronous_commit', spec.postgresql.parameters?.synchronous_commit, synchronous);
 }
 
 function checkDcs(path: string, dcs: PatroniDcs): void {
@@ -814,19 +839,40 @@ function checkDcs(path: string, dcs: PatroniDcs): void {
     check(Array.isArray(dcs.hosts) && dcs.hosts.length > 0, {
       path, field: 'dcs.hosts', value: dcs.hosts, problem: 'must list at least one etcd member', fix: 'give every member as host:port',
     });
-    dcs.hosts.forEach((host, i) => check(isHostPort(host), {
-      path, field: `dcs.hosts[${i}]`, value: host, problem: 'must be host:port', fix: 'e.g. "etcd-0.etcd:2379"',
+    dcs.hosts.forEach((host, i) => check(isHostPort(host) && dcs.hosts.indexOf(host) === i, {
+      path, field: `dcs.hosts[${i}]`, value: host, problem: 'must be host:port, listed once', fix: 'e.g. "etcd-0.etcd:2379"',
     }));
+    check(dcs.protocol === undefined || dcs.protocol === 'http' || dcs.protocol === 'https', {
+      path, field: 'dcs.protocol', value: dcs.protocol, problem: 'must be "http" or "https"', fix: 'use "https" for etcd with TLS',
+    });
     return;
   }
   check(dcs.kind === 'kubernetes', {
     path, field: 'dcs.kind', value: (dcs as { kind: unknown }).kind, problem: 'is not a DCS this library renders', fix: 'use "kubernetes" or "etcd3"',
   });
   for (const [key, value] of Object.entries(dcs.labels ?? {})) {
-    check(/^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/.test(key) && /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/.test(value) && value.length <= 63, {
+    check(qualifiedNameProblem(key) === undefined && isLabelValueSyntax(value), {
       path, field: `dcs.labels.${key}`, value, problem: 'must be a valid Kubernetes label', fix: 'use letters, digits, -, _ and . (at most 63 characters)',
     });
   }
+  for (const [field, key] of [['dcs.scopeLabel', dcs.scopeLabel], ['dcs.roleLabel', dcs.roleLabel]] as const) {
+    check(key === undefined || qualifiedNameProblem(key) === undefined, {
+      path, field, value: key, problem: 'must be a label key', fix: 'e.g. "app.kubernetes.io/instance"',
+    });
+  }
+  for (const [field, value] of [
+    ['dcs.leaderLabelValue', dcs.leaderLabelValue], ['dcs.followerLabelValue', dcs.followerLabelValue], ['dcs.standbyLeaderLabelValue', dcs.standbyLeaderLabelValue],
+  ] as const) {
+    check(value === undefined || (isLabelValueSyntax(value) && value !== ''), {
+      path, field, value, problem: 'must be a label value', fix: 'e.g. "primary"',
+    });
+  }
+  check(dcs.namespace === undefined || DNS_LABEL.test(dcs.namespace), {
+    path, field: 'dcs.namespace', value: dcs.namespace, problem: 'must be a namespace name', fix: 'e.g. "shop"',
+  });
+  check(dcs.podIp === undefined || parseIp(dcs.podIp) !== undefined, {
+    path, field: 'dcs.podIp', value: dcs.podIp, problem: 'must be an IP address', fix: 'leave it to PATRONI_KUBERNETES_POD_IP',
+  });
   (dcs.ports ?? []).forEach((p, i) => check(isPort(p.port) && DNS_LABEL.test(p.name), {
     path, field: `dcs.ports[${i}]`, value: p, problem: 'must have a DNS-label name and a port from 1 to 65535', fix: 'e.g. { name: "postgresql", port: 5432 }',
   }));
@@ -837,6 +883,15 @@ function checkPostgresql(path: string, spec: PatroniConfigSpec): void {
   check(typeof pg.dataDir === 'string' && pg.dataDir.startsWith('/'), {
     path, field: 'postgresql.dataDir', value: pg.dataDir, problem: 'must be an absolute path', fix: 'e.g. "/home/postgres/pgdata/pgroot/data"',
   });
+  for (const [field, value] of [['postgresql.dataDir', pg.dataDir], ['postgresql.binDir', pg.binDir], ['postgresql.pgpass', pg.pgpass]] as const) {
+    check(value === undefined || (SHELL_SAFE_PATH.test(value) && !value.split('/').includes('..')), {
+      path, field, value, problem: "must be an absolute path of letters, digits, '_', '.', '-' and '/': it is written into shell commands",
+      fix: 'e.g. "/home/postgres/pgdata/pgroot/data"',
+    });
+  }
+  for (const [field, value] of [['postgresql.listenAddress', pg.listenAddress], ['restApi.listenAddress', spec.restApi?.listenAddress]] as const) {
+    if (value !== undefined) checkListenAddress(path, field, value);
+  }
   check(isPort(pgPort(spec)), {
     path, field: 'postgresql.port', value: pgPort(spec), problem: 'must be a port from 1 to 65535', fix: 'use 5432',
   });
@@ -847,7 +902,7 @@ function checkPostgresql(path: string, spec: PatroniConfigSpec): void {
     ['postgresql.connectAddress', pg.connectAddress], ['restApi.connectAddress', spec.restApi?.connectAddress],
   ] as const) {
     if (host !== undefined) {
-      check(HOST.test(host), { path, field, value: host, problem: 'must be a host name or IP without a port', fix: 'the port comes from the port field' });
+      check(isHostOrIp(host), { path, field, value: host, problem: 'must be a host name or IP without a port', fix: 'the port comes from the port field' });
     }
   }
   const users = resolvedUsers(spec);
@@ -860,27 +915,44 @@ function checkPostgresql(path: string, spec: PatroniConfigSpec): void {
     }
   }
   checkParameters(path, 'postgresql.parameters', pg.parameters);
-  (pg.pgHba ?? []).forEach((line, i) => check(!/[\r\n]/.test(line) && line.trim().length > 0, {
-    path, field: `postgresql.pgHba[${i}]`, value: line, problem: 'must be one non-empty pg_hba.conf line', fix: 'give one rule per entry',
-  }));
-  (pg.pgHba ?? []).forEach((line, i) => check(!/\btrust\s*$/.test(line) || line.startsWith('local'), {
-    path, field: `postgresql.pgHba[${i}]`, value: line, problem: 'lets network clients in without a password', fix: 'use scram-sha-256',
-  }));
+  check(pg.pgHba === undefined || Array.isArray(pg.pgHba), {
+    path, field: 'postgresql.pgHba', value: pg.pgHba, problem: 'must be a list of pg_hba.conf lines', fix: 'e.g. ["host all all 10.0.0.0/8 scram-sha-256"]',
+  });
+  (pg.pgHba ?? []).forEach((line, i) => checkPgHbaLine(path, `postgresql.pgHba[${i}]`, line));
+  check(pg.clientCidrs === undefined || (Array.isArray(pg.clientCidrs) && pg.clientCidrs.length > 0), {
+    path, field: 'postgresql.clientCidrs', value: pg.clientCidrs, problem: 'must list at least one CIDR range', fix: "e.g. ['10.0.0.0/8']",
+  });
+  (pg.clientCidrs ?? []).forEach((cidr, i) => checkClientCidr(path, `postgresql.clientCidrs[${i}]`, cidr));
 }
 
-function checkParameters(path: string, field: string, parameters: Readonly<Record<string, PgParameterValue>> | undefined): void {
-  for (const [name, value] of Object.entries(parameters ?? {})) {
-    check(PARAMETER_NAME.test(name), {
-      path, field: `${field}.${name}`, value: name, problem: 'is not a PostgreSQL parameter name', fix: 'use lowercase names such as max_connections',
-    });
-    check(['string', 'number', 'boolean'].includes(typeof value), {
-      path, field: `${field}.${name}`, value, problem: 'must be a string, number or boolean', fix: 'e.g. "256MB" or 200',
+/** Member-level names and commands: they land in patroni.yml and in shell commands. */
+function checkMemberSettings(path: string, spec: PatroniConfigSpec): void {
+  check(spec.name === undefined || MEMBER_NAME.test(spec.name), {
+    path, field: 'name', value: spec.name, problem: 'must be a member name of letters, digits, -, _ and .', fix: 'leave it to PATRONI_NAME (the pod name)',
+  });
+  check(spec.namespace === undefined || /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\/?$/.test(spec.namespace), {
+    path, field: 'namespace', value: spec.namespace, problem: 'must be a DCS path prefix such as /service/', fix: 'leave it out for /service/',
+  });
+  check(spec.walArchive?.command === undefined || PROGRAM.test(spec.walArchive.command), {
+    path, field: 'walArchive.command', value: spec.walArchive?.command,
+    problem: 'must be the wal-g program (a bare name or an absolute path): it is written into archive_command, which a shell runs',
+    fix: 'e.g. "wal-g" or "/usr/local/bin/wal-g"',
+  });
+  for (const [key, value] of Object.entries(spec.initdb ?? {})) {
+    check(/^[a-z][a-z0-9-]*$/.test(key) && (value === true || (typeof value === 'string' && /^[^\s'"\\$`;]*$/.test(value))), {
+      path, field: `initdb.${key}`, value, problem: 'must be an initdb option name with true or a plain value', fix: "e.g. { encoding: 'UTF8', 'data-checksums': true }",
     });
   }
+  check(spec.tags?.replicatefrom === undefined || MEMBER_NAME.test(spec.tags.replicatefrom), {
+    path, field: 'tags.replicatefrom', value: spec.tags?.replicatefrom, problem: 'must be a member name', fix: 'e.g. "db-1"',
+  });
+  (spec.standbyCluster?.createReplicaMethods ?? []).forEach((method, i) => check(/^[a-z_][a-z0-9_]*$/.test(method), {
+    path, field: `standbyCluster.createReplicaMethods[${i}]`, value: method, problem: 'must be a replica method name', fix: 'e.g. "basebackup"',
+  }));
 }
 
 function checkStandbyCluster(path: string, standby: PatroniStandbyClusterSpec): void {
-  check(typeof standby.host === 'string' && HOST.test(standby.host), {
+  check(isHostOrIp(standby.host), {
     path, field: 'standbyCluster.host', value: standby.host, problem: 'must be the remote primary\'s host name or IP', fix: 'e.g. "db-primary.dc1.example.com"',
   });
   check(isPort(standby.port ?? 5432), {
@@ -893,7 +965,8 @@ function checkStandbyCluster(path: string, standby: PatroniStandbyClusterSpec): 
     });
   }
   if (standby.recoveryMinApplyDelay !== undefined) {
-    check(isDurationLike(standby.recoveryMinApplyDelay), {
+    const delay = standby.recoveryMinApplyDelay;
+    check(isDurationLike(delay) && delay.toMilliseconds() >= 0 && delay.toMilliseconds() <= INT32_MAX, {
       path, field: 'standbyCluster.recoveryMinApplyDelay', value: standby.recoveryMinApplyDelay, problem: 'must be a duration', fix: 'use Duration.minutes(n)',
     });
   }
@@ -902,6 +975,18 @@ function checkStandbyCluster(path: string, standby: PatroniStandbyClusterSpec): 
 
 /** An archive location goes into a shell command: only the characters of a bucket path and a URL. */
 export function checkArchiveLocation(path: string, field: string, location: WalGArchiveLocation): void {
+  // Before the syntax checks, so a key in the location is never shown in a message.
+  for (const [name, value] of [['s3Prefix', location.s3Prefix], ['endpoint', location.endpoint]] as const) {
+    const credential = typeof value === 'string' ? findCredential(value) : undefined;
+    if (credential || (typeof value === 'string' && /\/\/[^/]*@/.test(value))) {
+      throw new HadrError({
+        // The whole user info is hidden: a key id is half of the credential.
+        path, field: `${field}.${name}`, value: /\/\/[^/]*@/.test(String(value)) ? String(value).replace(/\/\/[^/]*@/, '//<redacted>@') : credential!.redacted,
+        problem: 'holds a credential that would be written into the pods\' environment in clear',
+        fix: 'keep the keys in the backup credentials Secret and give the bare location',
+      });
+    }
+  }
   check(typeof location.s3Prefix === 'string' && /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._\/-]*)?$/.test(location.s3Prefix), {
     path, field: `${field}.s3Prefix`, value: location.s3Prefix, problem: 'must be s3://<bucket>/<path>', fix: "use e.g. 's3://acme-db-wal/dc1'",
   });
@@ -914,7 +999,10 @@ function isPort(port: unknown): boolean {
   return Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535;
 }
 
-function isHostPort(value: string): boolean {
+function isHostPort(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
   const i = value.lastIndexOf(':');
-  return i > 0 && HOST.test(value.slice(0, i)) && isPort(Number(value.slice(i + 1)));
+  const host = value.slice(0, i);
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return i > 0 && isHostOrIp(bare) && /^[0-9]+$/.test(value.slice(i + 1)) && isPort(Number(value.slice(i + 1)));
 }

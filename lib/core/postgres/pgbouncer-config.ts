@@ -4,6 +4,12 @@
  */
 import { check, HadrError } from '../errors';
 import { DurationLike, isDurationLike, seconds, toSecondsCeil } from '../units';
+import { checkListenAddress, isHostOrIp } from './private/postgres-checks';
+import { INT32_MAX } from '../validation/kubernetes';
+import { findCredential, isSecretName } from '../validation/secrets';
+import { checkObject, checkShape } from '../validation/shape';
+import { PGBOUNCER_INI_SHAPE } from '../validation/spec-shapes';
+import { checkTextTree } from '../validation/text';
 
 /**
  * When a server connection goes back to the pool.
@@ -130,7 +136,10 @@ interface IniSection {
 const DEFAULT_AUTH_QUERY = 'SELECT usename, passwd FROM pg_shadow WHERE usename=$1';
 const INI_KEY = /^[A-Za-z0-9_*.-]+$/;
 const CONN_VALUE = /^[^\s'"\\=;#]+$/;
-const HOST = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$/;
+/** An absolute path PgBouncer reads as one value: no whitespace, quotes or controls. */
+const FILE_PATH = /^\/[^\s'"\\;#]*$/;
+/** Auth types that let a client in without a password. */
+const PASSWORDLESS_AUTH = new Set(['trust', 'any']);
 const ROLE = /^[A-Za-z_][A-Za-z0-9_.-]{0,62}$/;
 
 /**
@@ -141,7 +150,7 @@ const ROLE = /^[A-Za-z_][A-Za-z0-9_.-]{0,62}$/;
  */
 export function renderPgbouncerIni(spec: PgbouncerIniSpec): string {
   validatePgbouncerIni(spec);
-  return emitIni([
+  return emitIni(spec.path ?? 'pgbouncer', [
     { name: 'databases', entries: spec.databases.map((db) => [db.name, connectionString(db)] as const) },
     { name: 'pgbouncer', entries: pgbouncerEntries(spec) },
   ]);
@@ -150,7 +159,28 @@ export function renderPgbouncerIni(spec: PgbouncerIniSpec): string {
 /** Throws a HadrError for a literal password, a wait shorter than the failover, or a malformed value. */
 export function validatePgbouncerIni(spec: PgbouncerIniSpec): void {
   const path = spec.path ?? 'pgbouncer';
+  checkObject(path, 'spec', spec, "{ databases: [{ name: '*', host: 'db' }], auth: { file: '/etc/pgbouncer/userlist.txt' } }");
+  checkObject(path, 'auth', spec.auth, "{ file: '/etc/pgbouncer/userlist.txt' }");
+  checkShape(path, '', spec, PGBOUNCER_INI_SHAPE);
   rejectLiteralPasswords(path, spec, '');
+  // pgbouncer.ini is line-based and lands in a ConfigMap: every value is one plain line.
+  checkTextTree(path, spec, '');
+  const authType = spec.auth.type ?? 'scram-sha-256';
+  check(!PASSWORDLESS_AUTH.has(String(authType).trim().toLowerCase()), {
+    path, field: 'auth.type', value: authType, problem: 'lets clients in without a password', fix: 'use "scram-sha-256"',
+  });
+  check(['scram-sha-256', 'md5', 'cert', 'hba'].includes(authType), {
+    path, field: 'auth.type', value: authType, problem: 'must be "scram-sha-256", "md5", "cert" or "hba", spelled exactly', fix: 'use "scram-sha-256"',
+  });
+  if (spec.listenAddress !== undefined) checkListenAddress(path, 'listenAddress', spec.listenAddress);
+  check(spec.unixSocketDir === undefined || spec.unixSocketDir === '' || FILE_PATH.test(spec.unixSocketDir), {
+    path, field: 'unixSocketDir', value: spec.unixSocketDir, problem: 'must be an absolute path, or empty for no socket', fix: 'use "" or "/var/run/postgresql"',
+  });
+  for (const [field, file] of [['auth.hbaFile', spec.auth.hbaFile], ['logFile', spec.logFile], ['pidFile', spec.pidFile]] as const) {
+    check(file === undefined || (typeof file === 'string' && FILE_PATH.test(file)), {
+      path, field, value: file, problem: 'must be an absolute path without spaces, quotes, ; or #', fix: 'e.g. "/etc/pgbouncer/userlist.txt"',
+    });
+  }
   check(Array.isArray(spec.databases) && spec.databases.length > 0, {
     path, field: 'databases', value: spec.databases, problem: 'must list at least one database', fix: 'e.g. { name: "*", host: "db-primary" }',
   });
@@ -165,6 +195,9 @@ export function validatePgbouncerIni(spec: PgbouncerIniSpec): void {
   check(typeof spec.auth?.file === 'string' && spec.auth.file.startsWith('/'), {
     path, field: 'auth.file', value: spec.auth?.file, problem: 'must be an absolute path to the userlist', fix: 'mount it from a Secret, e.g. "/etc/pgbouncer/userlist.txt"',
   });
+  check(FILE_PATH.test(spec.auth.file), {
+    path, field: 'auth.file', value: spec.auth.file, problem: 'must be an absolute path without spaces, quotes, ; or #', fix: 'e.g. "/etc/pgbouncer/userlist.txt"',
+  });
   if (spec.auth.query) {
     check(ROLE.test(spec.auth.query.user), {
       path, field: 'auth.query.user', value: spec.auth.query.user, problem: 'must be a role name', fix: 'e.g. "pgbouncer"',
@@ -172,13 +205,17 @@ export function validatePgbouncerIni(spec: PgbouncerIniSpec): void {
     check(spec.auth.query.sql === undefined || (spec.auth.query.sql.includes('$1') && !/[\r\n]/.test(spec.auth.query.sql)), {
       path, field: 'auth.query.sql', value: spec.auth.query.sql, problem: 'must be one line that uses $1 for the user name', fix: `e.g. "${DEFAULT_AUTH_QUERY}"`,
     });
+    const credential = spec.auth.query.sql === undefined ? undefined : findCredential(spec.auth.query.sql);
+    check(credential === undefined, {
+      path, field: 'auth.query.sql', value: credential?.redacted, problem: `holds a credential (${credential?.what})`, fix: 'look the user up without a literal secret',
+    });
   }
   check(spec.auth.type !== 'hba' || spec.auth.hbaFile !== undefined, {
     path, field: 'auth.hbaFile', value: spec.auth.hbaFile, problem: 'is required with auth type hba', fix: 'give the path of the hba file',
   });
   for (const [field, value] of durationFields(spec)) {
     if (value !== undefined) {
-      check(isDurationLike(value) && value.toMilliseconds() > 0, {
+      check(isDurationLike(value) && value.toMilliseconds() > 0 && value.toMilliseconds() / 1000 <= INT32_MAX, {
         path, field, value, problem: 'must be a positive duration', fix: 'use Duration.seconds(n)',
       });
     }
@@ -186,7 +223,9 @@ export function validatePgbouncerIni(spec: PgbouncerIniSpec): void {
   checkWaitOutlastsFailover(path, spec);
   for (const [field, value] of [['maxClientConnections', spec.maxClientConnections], ['defaultPoolSize', spec.defaultPoolSize]] as const) {
     if (value !== undefined) {
-      check(Number.isInteger(value) && value >= 1, { path, field, value, problem: 'must be a whole number, at least 1', fix: 'use a positive integer' });
+      check(Number.isInteger(value) && value >= 1 && value <= INT32_MAX, {
+        path, field, value, problem: `must be a whole number from 1 to ${INT32_MAX}`, fix: 'use a positive integer',
+      });
     }
   }
   for (const [field, list] of [
@@ -257,14 +296,14 @@ function connectionString(db: PgbouncerDatabase): string {
 }
 
 /** Writes `[section]` headers and `key = value` lines; values were validated to be one line. */
-function emitIni(sections: readonly IniSection[]): string {
+function emitIni(path: string, sections: readonly IniSection[]): string {
   const out: string[] = [];
   for (const section of sections) {
     if (out.length > 0) out.push('');
     out.push(`[${section.name}]`);
     for (const [key, value] of section.entries) {
       if (!INI_KEY.test(key) || /[\r\n]/.test(String(value))) {
-        throw new HadrError({ path: 'pgbouncer', field: `${section.name}.${key}`, value, problem: 'cannot be written as one ini line', fix: 'remove line breaks' });
+        throw new HadrError({ path, field: `${section.name}.${key}`, value, problem: 'cannot be written as one ini line', fix: 'remove line breaks' });
       }
       out.push(`${key} = ${value}`.trimEnd());
     }
@@ -276,7 +315,7 @@ function checkDatabase(path: string, field: string, db: PgbouncerDatabase): void
   check(typeof db.name === 'string' && (db.name === '*' || /^[A-Za-z0-9_.-]+$/.test(db.name)), {
     path, field: `${field}.name`, value: db.name, problem: 'must be a database name or *', fix: 'use letters, digits, _, . and -',
   });
-  check(typeof db.host === 'string' && HOST.test(db.host), {
+  check(isHostOrIp(db.host), {
     path, field: `${field}.host`, value: db.host, problem: 'must be a host name or IP', fix: 'point it at the primary\'s Service or HAProxy',
   });
   check(isPort(db.port ?? 5432), { path, field: `${field}.port`, value: db.port, problem: 'must be a port from 1 to 65535', fix: 'use 5432' });
@@ -284,16 +323,26 @@ function checkDatabase(path: string, field: string, db: PgbouncerDatabase): void
     check(CONN_VALUE.test(db.dbname), { path, field: `${field}.dbname`, value: db.dbname, problem: 'must be a plain database name', fix: 'no spaces or quotes' });
   }
   if (db.poolSize !== undefined) {
-    check(Number.isInteger(db.poolSize) && db.poolSize >= 1, { path, field: `${field}.poolSize`, value: db.poolSize, problem: 'must be a whole number, at least 1', fix: 'e.g. 20' });
+    check(Number.isInteger(db.poolSize) && db.poolSize >= 1 && db.poolSize <= INT32_MAX, { path, field: `${field}.poolSize`, value: db.poolSize, problem: 'must be a whole number, at least 1', fix: 'e.g. 20' });
   }
 }
 
 /** Any field named like a password holding a value is a literal secret on its way into a manifest. */
 function rejectLiteralPasswords(path: string, value: unknown, field: string): void {
+  if (typeof value === 'string') {
+    const credential = findCredential(value);
+    if (credential) {
+      throw new HadrError({
+        path, field, value: credential.redacted, problem: `holds a credential (${credential.what}) that would be written into pgbouncer.ini in clear`,
+        fix: 'put the user\'s SCRAM secret in the auth file (mounted from a Secret) or use auth.query',
+      });
+    }
+    return;
+  }
   if (value === null || typeof value !== 'object' || isDurationLike(value)) return;
   for (const [key, child] of Object.entries(value)) {
     const childField = field === '' ? key : `${field}.${key}`;
-    if (/password$/i.test(key) && child !== undefined) {
+    if ((/password$/i.test(key) || isSecretName(key)) && child !== undefined) {
       throw new HadrError({
         path, field: childField, value: '***', problem: 'must not hold a literal password',
         fix: 'put the user\'s SCRAM secret in the auth file (mounted from a Secret) or use auth.query',

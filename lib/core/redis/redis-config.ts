@@ -8,6 +8,8 @@ import { ConfDirective, renderConfLines, yesNo } from '../private/conf-lines';
 import { checkAbsolutePath, checkBind, checkDurability, checkExtraDirectives, checkHost, checkPort } from './private/redis-checks';
 import { Durability, RedisDurability, replicasRequired } from './redis-timing';
 import { millis } from '../units';
+import { checkObject, checkShape } from '../validation/shape';
+import { REDIS_CONFIG_SHAPE } from '../validation/spec-shapes';
 
 /** Directive and argument types of the `extraDirectives` escape hatch. */
 export type { ConfArg, ConfDirective } from '../private/conf-lines';
@@ -165,7 +167,7 @@ export interface RedisConfigSpec {
 }
 
 /** Directives that carry a password (`user` can, through `>password` rules). */
-const REDIS_SECRET_DIRECTIVES = new Set(['requirepass', 'masterauth', 'user']);
+const REDIS_SECRET_DIRECTIVES = new Set(['requirepass', 'masterauth', 'user', 'tls-key-file-pass', 'tls-client-key-file-pass']);
 
 /**
  * redis.conf for one server: listener, persistence, replication, durability and announcement,
@@ -214,6 +216,8 @@ type ResolvedRedisConfig = Required<Omit<RedisConfigSpec, 'replicaOf' | 'announc
 
 /** Defaults filled in and every value checked. */
 function resolveRedisConfig(spec: RedisConfigSpec): ResolvedRedisConfig {
+  checkObject(String(spec?.path ?? 'redis'), 'spec', spec, "{ path: 'shop/cache', replicas: 2, auth: { passwordFile, includeFile } }");
+  checkShape(String(spec.path ?? 'redis'), '', spec, REDIS_CONFIG_SHAPE);
   const { path } = spec;
   const resolved: ResolvedRedisConfig = {
     ...spec,

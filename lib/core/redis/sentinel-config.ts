@@ -10,6 +10,10 @@ import {
 } from './private/redis-checks';
 import { AnnounceAddress, RedisAddress, RedisAuth } from './redis-config';
 import { SentinelTiming, SentinelTimingProfile } from './redis-timing';
+import { INT32_MAX } from '../validation/kubernetes';
+import { isSecretName } from '../validation/secrets';
+import { checkObject, checkShape } from '../validation/shape';
+import { SENTINEL_CONFIG_SHAPE } from '../validation/spec-shapes';
 
 /** The port Sentinel listens on unless told otherwise. */
 export const SENTINEL_PORT = 26379;
@@ -196,6 +200,8 @@ type ResolvedSentinelConfig = Required<Omit<SentinelConfigSpec, 'announce' | 'cl
 
 /** Defaults filled in and every value checked. */
 function resolveSentinelConfig(spec: SentinelConfigSpec): ResolvedSentinelConfig {
+  checkObject(String(spec?.path ?? 'sentinel'), 'spec', spec, "{ path: 'shop/cache', masterName: 'cache', primary: { host, port }, sentinels: 3, auth }");
+  checkShape(String(spec.path ?? 'sentinel'), '', spec, SENTINEL_CONFIG_SHAPE);
   const { path } = spec;
   checkSentinelCount(path, spec.sentinels);
   const majority = sentinelMajority(spec.sentinels);
@@ -233,6 +239,7 @@ function resolveSentinelConfig(spec: SentinelConfigSpec): ResolvedSentinelConfig
   if (!s.hostnames) checkNoHostnames(s);
   if (s.clientReconfigScript !== undefined) checkAbsolutePath(path, 'clientReconfigScript', s.clientReconfigScript);
   checkExtraDirectives(path, s.extraDirectives, carriesSentinelPassword);
+  checkSentinelNumbers(path, s.extraDirectives);
   return s;
 }
 
@@ -267,7 +274,22 @@ function announceDirectives(announce: AnnounceAddress | undefined): ConfDirectiv
   return directives;
 }
 
+/**
+ * Directives that carry a password, or a number Sentinel would overflow: timers are read as
+ * 32-bit milliseconds, so `down-after-milliseconds` of 2^31 or more wraps around.
+ */
 function carriesSentinelPassword([name, subcommand]: ConfDirective): boolean {
   return ['requirepass', 'masterauth', 'user'].includes(name)
-    || (name === 'sentinel' && ['auth-pass', 'sentinel-pass'].includes(String(subcommand)));
+    || (name === 'sentinel' && (['auth-pass', 'sentinel-pass'].includes(String(subcommand)) || isSecretName(String(subcommand))));
+}
+
+/** Sentinel reads its numbers as 32-bit integers: a larger one in an extra directive wraps around. */
+function checkSentinelNumbers(path: string, directives: readonly ConfDirective[]): void {
+  directives.forEach(([, ...args], index) => args.forEach((arg) => {
+    const number = typeof arg === 'number' ? arg : typeof arg === 'string' && /^[-+]?[0-9]+$/.test(arg.trim()) ? Number(arg) : undefined;
+    check(number === undefined || Math.abs(number) <= INT32_MAX, {
+      path, field: `extraDirectives[${index}]`, value: arg,
+      problem: 'has a number of 2^31 or more, which Sentinel reads as a 32-bit integer and wraps around', fix: 'use a value below 2147483648 (for timers, about 24.8 days)',
+    });
+  }));
 }

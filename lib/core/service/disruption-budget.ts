@@ -52,6 +52,9 @@ export function allowedEvictions(budget: DisruptionBudget, replicas: number): nu
  * replicas the workload can run with: the HPA minimum when it autoscales).
  */
 export function checkBudgetAllowsDrain(path: string, budget: DisruptionBudget, replicas: number): void {
+  check(budget instanceof DisruptionBudget, {
+    path, field: 'disruptionBudget', value: budget, problem: 'must be a DisruptionBudget', fix: 'use DisruptionBudget.maxUnavailable(1)',
+  });
   checkBudgetValue(path, budget);
   const allowed = allowedEvictions(budget, replicas);
   check(allowed >= 1, {
@@ -68,8 +71,8 @@ export function checkBudgetAllowsDrain(path: string, budget: DisruptionBudget, r
 function checkBudgetValue(path: string, budget: DisruptionBudget): void {
   const value = budget.value;
   const valid = typeof value === 'number'
-    ? Number.isInteger(value) && value >= 0
-    : /^\d{1,3}%$/.test(value) && parseInt(value, 10) <= 100;
+    ? Number.isInteger(value) && value >= 0 && value <= 2_147_483_647
+    : typeof value === 'string' && /^\d{1,3}%$/.test(value) && parseInt(value, 10) <= 100;
   check(valid, {
     path,
     field: `disruptionBudget.${budget.field}`,

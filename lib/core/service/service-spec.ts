@@ -1,11 +1,19 @@
+import { createHash } from 'crypto';
 import { MULTI_REPLICA_DEFAULTS, SERVICE_DEFAULTS } from '../defaults';
 import { EnvValue, SECRET_LOOKING_NAME } from './env-value';
 import { check, HadrError } from '../errors';
 import { FileMount, FileSource } from './file-source';
 import { HealthCheck } from './health-check';
-import { isLabelValue, LabelSubject } from './labels';
-import { EgressRule, IngressRule, NetworkPeer } from './network-peer';
+import { isLabelValue, LABEL, LabelSubject } from './labels';
+import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from './network-peer';
 import { DurationLike, isDurationLike, isSizeLike, SizeLike } from '../units';
+import {
+  checkAnnotationKey, checkDataKey, checkEnvFieldPath, checkLabelKey, checkSecretName, checkSubdomainName, INT32_MAX,
+} from '../validation/kubernetes';
+import { checkCidr, cidrContains } from '../validation/network';
+import { isSecretName } from '../validation/secrets';
+import { checkServiceInput } from '../validation/service-input';
+import { checkArray, checkObject, checkOneOf } from '../validation/shape';
 
 /**
  * One stateless service, described once and rendered by any availability mode
@@ -369,12 +377,33 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const CPU_QUANTITY = /^(\d+(\.\d+)?|\d+m)$/;
+/**
+ * An image reference: optional registry (host, port), a lowercase repository path, an optional
+ * tag, an optional sha256 digest.
+ *
+ * @see https://github.com/distribution/reference/blob/main/reference.go
+ */
+const IMAGE_REFERENCE = new RegExp('^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?/)?'
+  + '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\\w[\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$');
+/** Label keys the library owns: the selector's (changing them detaches the pods) and those with their own prop. */
+const RESERVED_LABELS: Readonly<Record<string, string>> = {
+  [LABEL.name]: 'it selects the pods: overriding it would detach them from their Deployment, Service and budget',
+  [LABEL.instance]: 'it selects the pods: overriding it would detach them from their Deployment, Service and budget',
+  [LABEL.managedBy]: 'it marks what this library manages',
+  [LABEL.partOf]: 'it is set from service.partOf',
+  [LABEL.component]: 'it is set from service.component',
+  'pod-template-hash': 'the Deployment controller sets it on every pod',
+  'controller-revision-hash': 'the StatefulSet controller sets it on every pod',
+};
+/** Prefixes reserved for Kubernetes components and for this library (`app.kubernetes.io/` keys are checked one by one). */
+const RESERVED_PREFIX = /^((?!app\.kubernetes\.io\/)([a-z0-9-]+\.)*(kubernetes\.io|k8s\.io)|hadr-constructs\.io)\//;
 
 /**
  * Checks a {@link ServiceSpec} and applies every default. Throws a {@link HadrError} naming
  * `path`, the field, the bad value and the fix.
  */
 export function resolveServiceSpec(path: string, spec: ServiceSpec): ResolvedService {
+  checkServiceInput(path, spec);
   checkName(path, 'service.name', spec.name);
   const imageTag = checkImage(path, spec.image);
   const ports = resolvePorts(path, spec);
@@ -391,12 +420,16 @@ export function resolveServiceSpec(path: string, spec: ServiceSpec): ResolvedSer
     version: imageTag && isLabelValue(imageTag) ? imageTag : undefined,
   };
   checkLabels(path, 'service.labels', spec.labels ?? {});
-  checkLabels(path, 'service.partOf/component', { partOf: labelSubject.partOf, component: labelSubject.component });
-  if (spec.serviceAccountName !== undefined) checkName(path, 'service.serviceAccountName', spec.serviceAccountName, false);
+  checkLabels(path, 'service', { partOf: labelSubject.partOf, component: labelSubject.component });
+  checkAnnotations(path, 'service.annotations', spec.annotations ?? {});
+  if (spec.serviceAccountName !== undefined) {
+    checkSubdomainName(path, 'service.serviceAccountName', spec.serviceAccountName, 'a ServiceAccount', 'api');
+  }
   const runAs = spec.runAs ?? { user: SERVICE_DEFAULTS.runAsUser, group: SERVICE_DEFAULTS.runAsGroup };
-  check(Number.isInteger(runAs.user) && runAs.user > 0 && Number.isInteger(runAs.group) && runAs.group > 0, {
+  const isId = (id: number) => Number.isInteger(id) && id > 0 && id <= INT32_MAX;
+  check(isId(runAs.user) && isId(runAs.group), {
     path, field: 'service.runAs', value: runAs,
-    problem: 'must be a numeric non-root user and group', fix: 'use e.g. { user: 10001, group: 10001 }',
+    problem: `must be a numeric non-root user and group, from 1 to ${INT32_MAX}`, fix: 'use e.g. { user: 10001, group: 10001 }',
   });
 
   return {
@@ -456,7 +489,7 @@ function checkImage(path: string, image: string): string | undefined {
   const lastSegment = name.slice(name.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
   const tag = colon >= 0 ? lastSegment.slice(colon + 1) : undefined;
-  check(tag !== 'latest', {
+  check(tag?.toLowerCase() !== 'latest', {
     path, field: 'service.image', value: image,
     problem: "must not use the 'latest' tag: each cluster would run whatever was pushed last",
     fix: `pin a version, e.g. '${name.slice(0, name.length - lastSegment.length)}${lastSegment.slice(0, colon)}:1.0.0', or a digest`,
@@ -469,6 +502,11 @@ function checkImage(path: string, image: string): string | undefined {
   check(digest === undefined || /^sha256:[a-f0-9]{64}$/.test(digest), {
     path, field: 'service.image', value: image,
     problem: 'has a malformed digest', fix: "use '@sha256:' followed by 64 hex digits",
+  });
+  check(IMAGE_REFERENCE.test(image) && name.length <= 255, {
+    path, field: 'service.image', value: image,
+    problem: 'is not an image reference a container runtime can pull: the repository path is lowercase letters, digits and separators (._-), the tag at most 128 word characters',
+    fix: "use e.g. 'ghcr.io/acme/api:1.4.2'",
   });
   return tag;
 }
@@ -546,17 +584,23 @@ function resolveHealthChecks(path: string, spec: ServiceSpec, ports: readonly Re
 
 function resolveHealthCheck(path: string, field: string, hc: HealthCheck, firstTcpPort: number | undefined): ResolvedHealthCheck {
   if (hc.kind === 'exec') {
-    check(Array.isArray(hc.command) && hc.command.length > 0, {
-      path, field: `${field}.command`, value: hc.command, problem: 'must not be empty', fix: "give the command, e.g. ['/bin/healthcheck']",
+    check(Array.isArray(hc.command) && hc.command.length > 0 && hc.command.every((word) => typeof word === 'string' && word.length > 0), {
+      path, field: `${field}.command`, value: hc.command, problem: 'must be a non-empty list of non-empty words', fix: "give the command, e.g. ['/bin/healthcheck']",
     });
     return { kind: 'exec', command: hc.command };
   }
   if (hc.kind === 'http') {
-    const healthPath = hc.path ?? '';
+    const healthPath = typeof hc.path === 'string' ? hc.path : '';
+    const pathField = field === 'service.healthPath' ? field : `${field}.path`;
     check(healthPath.startsWith('/'), {
-      path, field: field === 'service.healthPath' ? field : `${field}.path`, value: hc.path,
+      path, field: pathField, value: hc.path,
       problem: 'must start with a slash', fix: `use ${JSON.stringify('/' + healthPath.replace(/^\/*/, ''))}`,
     });
+    check(/^\/[\x21-\x7e]*$/.test(healthPath), {
+      path, field: pathField, value: hc.path,
+      problem: 'must be a request path without spaces or non-ASCII characters (percent-encode them)', fix: `use ${JSON.stringify(encodeURI(healthPath.trim()))}`,
+    });
+    checkOneOf(path, `${field}.scheme`, hc.scheme ?? 'HTTP', ['HTTP', 'HTTPS']);
   }
   const port = hc.port ?? firstTcpPort;
   if (port === undefined) {
@@ -579,17 +623,28 @@ function resolveProbeTiming(path: string, field: string, given: ProbeTimingSpec 
     path, field: `${field}.timeout`, value: given?.timeout,
     problem: `must not exceed the period (${periodSeconds} seconds), or probes overlap`, fix: `use at most ${periodSeconds} seconds`,
   });
-  check(Number.isInteger(failureThreshold) && failureThreshold >= 1, {
+  check(Number.isInteger(failureThreshold) && failureThreshold >= 1 && failureThreshold <= INT32_MAX, {
     path, field: `${field}.failureThreshold`, value: failureThreshold,
-    problem: 'must be a whole number of at least 1', fix: 'use e.g. 3',
+    problem: `must be a whole number from 1 to ${INT32_MAX}`, fix: 'use e.g. 3',
   });
+  for (const [name, value, seconds] of [['period', given?.period, periodSeconds], ['timeout', given?.timeout, timeoutSeconds]] as const) {
+    check(seconds <= INT32_MAX, {
+      path, field: `${field}.${name}`, value, problem: `must be at most ${INT32_MAX} seconds (a Kubernetes int32)`, fix: 'use e.g. Duration.seconds(10)',
+    });
+  }
   return { periodSeconds, timeoutSeconds, failureThreshold, successThreshold: defaults.successThreshold };
 }
 
 function resolveStartup(path: string, timeout: DurationLike | undefined): number | undefined {
   if (timeout === undefined) return undefined;
   const ms = checkPositiveDuration(path, 'service.startupTimeout', timeout);
-  return Math.ceil(ms / 1000 / SERVICE_DEFAULTS.startupPeriodSeconds);
+  const threshold = Math.ceil(ms / 1000 / SERVICE_DEFAULTS.startupPeriodSeconds);
+  check(threshold <= INT32_MAX, {
+    path, field: 'service.startupTimeout', value: timeout,
+    problem: `must be at most ${INT32_MAX * SERVICE_DEFAULTS.startupPeriodSeconds} seconds (the probe's failure threshold is a Kubernetes int32)`,
+    fix: 'use e.g. Duration.minutes(5)',
+  });
+  return threshold;
 }
 
 /** Returns the duration in milliseconds; throws unless it is a positive duration. */
@@ -598,6 +653,9 @@ export function checkPositiveDuration(path: string, field: string, value: Durati
     path, field, value, problem: 'must be a Duration', fix: 'use e.g. Duration.seconds(30)',
   });
   const ms = value.toMilliseconds();
+  check(typeof ms === 'number' && Number.isFinite(ms), {
+    path, field, value, problem: 'must be a finite Duration', fix: 'use e.g. Duration.seconds(30)',
+  });
   check(ms > 0, {
     path, field, value, problem: 'must be longer than zero', fix: 'use e.g. Duration.seconds(30)',
   });
@@ -615,6 +673,10 @@ function resolveShutdown(path: string, shutdown: ShutdownSpec | undefined) {
     path, field: 'service.shutdown.gracePeriod', value: shutdown?.gracePeriod ?? `${graceMs / 1000} seconds`,
     problem: `must be longer than the drain delay (${drainMs / 1000} seconds), or the process is killed before it finishes in-flight work`,
     fix: `use at least ${Math.ceil(drainMs / 1000) + 10} seconds`,
+  });
+  check(graceMs / 1000 <= INT32_MAX, {
+    path, field: 'service.shutdown.gracePeriod', value: shutdown?.gracePeriod,
+    problem: `must be at most ${INT32_MAX} seconds`, fix: 'use e.g. Duration.seconds(30)',
   });
   return { drainDelaySeconds: Math.ceil(drainMs / 1000), gracePeriodSeconds: Math.ceil(graceMs / 1000) };
 }
@@ -665,23 +727,38 @@ function kibToQuantity(kib: number): string {
 
 function resolveEnv(path: string, env: Readonly<Record<string, string | EnvValue>>) {
   return Object.entries(env).map(([name, raw]) => {
+    const field = `service.env.${name}`;
     check(ENV_NAME.test(name), {
-      path, field: `service.env.${name}`, value: name,
+      path, field, value: name,
       problem: 'is not a valid environment variable name', fix: 'use letters, digits, _, - and . (not starting with a digit)',
     });
     const value = typeof raw === 'string' ? EnvValue.value(raw) : raw;
     check(value instanceof EnvValue, {
-      path, field: `service.env.${name}`, value: raw,
+      path, field, value: raw,
       problem: 'must be a string or an EnvValue', fix: "use EnvValue.fromSecret('name', 'key') or a string",
     });
-    check(value.source !== 'value' || !SECRET_LOOKING_NAME.test(name), {
-      path, field: `service.env.${name}`, value: '<redacted>',
+    check(value.source !== 'value' || !(SECRET_LOOKING_NAME.test(name) || isSecretName(name)), {
+      path, field, value: '<redacted>',
       problem: 'looks like a secret and would be written into the manifest in clear',
       fix: `reference it instead: EnvValue.fromSecret('<secret-name>', '${name.toLowerCase()}')`,
     });
-    if (value.source === 'secret' || value.source === 'configMap') {
-      checkName(path, `service.env.${name}`, value.sourceName ?? '', false);
+    if (value.source === 'value') {
+      check(typeof value.value === 'string', {
+        path, field, value: value.value, problem: 'must be a string', fix: "use EnvValue.value('text')",
+      });
     }
+    if (value.source === 'secret') {
+      checkSecretName(path, `${field}.secretName`, value.sourceName);
+      checkDataKey(path, `${field}.key`, value.key, 'Secret');
+    }
+    if (value.source === 'configMap') {
+      checkSubdomainName(path, `${field}.configMapName`, value.sourceName, 'a ConfigMap', 'app-config');
+      checkDataKey(path, `${field}.key`, value.key, 'ConfigMap');
+    }
+    if (value.source === 'field') checkEnvFieldPath(path, `${field}.fieldPath`, value.key);
+    check(value.optional === undefined || typeof value.optional === 'boolean', {
+      path, field: `${field}.optional`, value: value.optional, problem: 'must be true or false', fix: 'give a boolean',
+    });
     return { name, value };
   });
 }
@@ -689,10 +766,7 @@ function resolveEnv(path: string, env: Readonly<Record<string, string | EnvValue
 function resolveWritablePaths(path: string, paths: readonly string[] | undefined): string[] {
   const resolved = [...(paths ?? SERVICE_DEFAULTS.writablePaths)];
   resolved.forEach((p, i) => {
-    check(p.startsWith('/') && p !== '/', {
-      path, field: `service.writablePaths[${i}]`, value: p,
-      problem: 'must be an absolute path below /', fix: "use e.g. '/tmp' or '/var/cache/app'",
-    });
+    checkMountPath(path, `service.writablePaths[${i}]`, p, "use e.g. '/tmp' or '/var/cache/app'");
     check(resolved.findIndex((other) => writableVolumeName(other) === writableVolumeName(p)) === i, {
       path, field: `service.writablePaths[${i}]`, value: p,
       problem: `is listed twice or shares its volume name (${writableVolumeName(p)}) with another path`, fix: 'list each path once',
@@ -701,36 +775,68 @@ function resolveWritablePaths(path: string, paths: readonly string[] | undefined
   return resolved;
 }
 
+/** An absolute directory below `/`, in one spelling: no `.` or `..` segments, no doubled or trailing slash. */
+function checkMountPath(path: string, field: string, value: unknown, fix: string): void {
+  check(typeof value === 'string' && value.startsWith('/') && value !== '/', {
+    path, field, value, problem: 'must be an absolute path below /', fix,
+  });
+  const segments = value.slice(1).split('/');
+  check(value.length <= 4096 && segments.every((segment) => segment !== '' && segment !== '.' && segment !== '..') && !value.includes(':'), {
+    path, field, value,
+    problem: "must be written plainly: no '.' or '..' segments, no doubled or trailing slash, no ':'",
+    fix: `use ${JSON.stringify('/' + segments.filter((segment) => segment !== '' && segment !== '.' && segment !== '..').join('/').replace(/:/g, '-'))}`,
+  });
+}
+
 function resolveFiles(path: string, files: readonly FileMount[], writablePaths: readonly string[]): FileMount[] {
   files.forEach((file, i) => {
     const field = `service.files[${i}]`;
     check(file.from instanceof FileSource, {
       path, field: `${field}.from`, value: file.from, problem: 'must be a FileSource', fix: "use FileSource.configMap('name') or FileSource.secret('name')",
     });
-    checkName(path, `${field}.from`, file.from.name, false);
-    check(typeof file.path === 'string' && file.path.startsWith('/') && file.path !== '/', {
-      path, field: `${field}.path`, value: file.path, problem: 'must be an absolute path below /', fix: "use e.g. '/etc/app'",
-    });
+    if (file.from.kind === 'secret') checkSecretName(path, `${field}.from`, file.from.name);
+    else checkSubdomainName(path, `${field}.from`, file.from.name, 'a ConfigMap', 'app-config');
+    checkMountPath(path, `${field}.path`, file.path, "use e.g. '/etc/app'");
     const taken = [...writablePaths, ...files.slice(0, i).map((f) => f.path)];
     check(!taken.includes(file.path), {
       path, field: `${field}.path`, value: file.path, problem: 'is already mounted', fix: 'mount each directory once',
+    });
+    check(!writablePaths.some((w) => writableVolumeName(w) === fileVolumeName(file.from)), {
+      path, field: `${field}.from`, value: file.from.name,
+      problem: `would share its volume name (${fileVolumeName(file.from)}) with a writable path`, fix: 'rename the writable path or the source',
     });
   });
   return [...files];
 }
 
-/** Name of the volume behind a mounted file source: `config-<name>` or `secret-<name>`. */
+/**
+ * Name of the volume behind a mounted file source: `config-<name>` or `secret-<name>`, made a
+ * DNS label (dots replaced, a digest of the full name when it must be shortened, so two long
+ * names never share a volume).
+ */
 export function fileVolumeName(source: FileSource): string {
-  return `${source.kind === 'secret' ? 'secret' : 'config'}-${source.name}`.slice(0, 63);
+  const name = `${source.kind === 'secret' ? 'secret' : 'config'}-${source.name}`;
+  if (name.length <= 63 && /^[a-z0-9-]+$/.test(name)) return name;
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.replace(/[^a-z0-9-]+/g, '-').slice(0, 54).replace(/-+$/, '')}-${digest}`;
 }
 
 /** Name of the emptyDir volume behind a writable path: `/var/cache/app` -> `var-cache-app`. */
 export function writableVolumeName(path: string): string {
-  return path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, '').slice(0, 63) || 'root';
+  return path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, '').slice(0, 63).replace(/-+$/, '') || 'root';
 }
 
 function checkLabels(path: string, field: string, labels: Readonly<Record<string, string>>): void {
   for (const [key, value] of Object.entries(labels)) {
+    if (field === 'service.labels') {
+      checkLabelKey(path, `${field}.${key}`, key);
+      const reserved = RESERVED_LABELS[key] ?? (RESERVED_PREFIX.test(key) ? 'its prefix is reserved for Kubernetes and this library' : undefined);
+      check(reserved === undefined, {
+        path, field: `${field}.${key}`, value: key,
+        problem: `is a label the library sets: ${reserved}`,
+        fix: key === LABEL.partOf ? 'set service.partOf instead' : key === LABEL.component ? 'set service.component instead' : 'use a label key of your own, e.g. example.com/team',
+      });
+    }
     check(isLabelValue(value), {
       path, field: `${field}.${key}`, value,
       problem: 'is not a valid label value', fix: 'use at most 63 letters, digits, -, _ and ., alphanumeric at both ends',
@@ -738,41 +844,121 @@ function checkLabels(path: string, field: string, labels: Readonly<Record<string
   }
 }
 
+/** Annotations: valid keys, at most 256 KiB in all. */
+function checkAnnotations(path: string, field: string, annotations: Readonly<Record<string, string>>): void {
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    checkAnnotationKey(path, `${field}.${key}`, key);
+    size += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  check(size <= 256 * 1024, {
+    path, field, value: `${size} bytes`,
+    problem: 'must total at most 256 KiB, the limit the API server enforces', fix: 'move large data into a ConfigMap mounted with service.files',
+  });
+}
+
 function resolveIngress(path: string, rules: readonly IngressRule[] | undefined, ports: readonly Required<ServicePort>[]): IngressRule[] {
   const resolved = rules ?? (ports.length > 0 ? [{ from: NetworkPeer.sameNamespace() }] : []);
-  resolved.forEach((rule, i) => {
-    checkPeer(path, `service.ingress[${i}].from`, rule.from);
-    (rule.ports ?? []).forEach((p, j) => checkPortNumber(path, `service.ingress[${i}].ports[${j}].port`, p.port));
-  });
+  resolved.forEach((rule, i) => checkIngressRule(path, `service.ingress[${i}]`, rule, ports));
   return [...resolved];
 }
 
 function resolveEgress(path: string, rules: readonly EgressRule[]): EgressRule[] {
-  rules.forEach((rule, i) => {
-    checkPeer(path, `service.egress[${i}].to`, rule.to);
-    check(rule.ports.length > 0, {
-      path, field: `service.egress[${i}].ports`, value: rule.ports,
-      problem: 'must name at least one port', fix: 'give the destination ports, e.g. [{ port: 5432 }]',
-    });
-    rule.ports.forEach((p, j) => checkPortNumber(path, `service.egress[${i}].ports[${j}].port`, p.port));
-  });
+  rules.forEach((rule, i) => checkEgressRule(path, `service.egress[${i}]`, rule));
   return [...rules];
 }
 
-function checkPeer(path: string, field: string, peer: NetworkPeer): void {
+/**
+ * Throws unless an ingress rule admits only what the service declares: a valid peer, and
+ * either no `ports` (every declared port) or a non-empty list of declared ports. An empty list
+ * in a NetworkPolicy means every port, so it is refused, as is a rule without ports on a
+ * service that declares none.
+ *
+ * @internal
+ */
+export function checkIngressRule(path: string, field: string, rule: IngressRule, declared: readonly Required<ServicePort>[]): void {
+  checkObject(path, field, rule, "{ from: NetworkPeer.namespace('ingress-nginx') }");
+  checkPeer(path, `${field}.from`, rule.from);
+  if (rule.ports === undefined) {
+    check(declared.length > 0, {
+      path, field: `${field}.ports`, value: undefined,
+      problem: 'must be given because the service declares no ports: a NetworkPolicy rule without ports admits every port',
+      fix: 'declare the ports in service.ports, or give the ports the rule admits',
+    });
+    return;
+  }
+  checkRulePorts(path, `${field}.ports`, rule.ports);
+  rule.ports.forEach((p, j) => {
+    const protocol = p.protocol ?? 'TCP';
+    const behindServicePort = declared.find((d) => d.servicePort === p.port && d.protocol === protocol && d.port !== p.port);
+    check(declared.some((d) => d.port === p.port && d.protocol === protocol), {
+      path, field: `${field}.ports[${j}].port`, value: p.port,
+      problem: `is not a port the service declares (${declared.map((d) => `${d.port}/${d.protocol}`).join(', ') || 'none'}): the rule would admit traffic the service was not declared to take`,
+      fix: behindServicePort
+        ? `use ${behindServicePort.port}: NetworkPolicy ports are the pod's, and servicePort ${p.port} forwards to ${behindServicePort.port}`
+        : 'declare it in service.ports, or admit one of the declared ports',
+    });
+  });
+}
+
+/**
+ * Throws unless an egress rule names a valid peer and at least one port.
+ *
+ * @internal
+ */
+export function checkEgressRule(path: string, field: string, rule: EgressRule): void {
+  checkObject(path, field, rule, "{ to: NetworkPeer.cidr('10.0.0.0/16'), ports: [{ port: 5432 }] }");
+  checkPeer(path, `${field}.to`, rule.to);
+  checkRulePorts(path, `${field}.ports`, rule.ports);
+}
+
+/** A non-empty list of ports with valid numbers and protocols: an empty list would mean every port. */
+function checkRulePorts(path: string, field: string, ports: readonly NetworkPort[] | undefined): void {
+  checkArray(path, field, ports, '[{ port: 5432 }]');
+  check(ports.length > 0, {
+    path, field, value: ports,
+    problem: 'must name at least one port: an empty list in a NetworkPolicy opens every port', fix: 'give the ports, e.g. [{ port: 5432 }]',
+  });
+  ports.forEach((p, j) => {
+    checkObject(path, `${field}[${j}]`, p, '{ port: 5432 }');
+    checkPortNumber(path, `${field}[${j}].port`, p.port);
+    if (p.protocol !== undefined) checkOneOf(path, `${field}[${j}].protocol`, p.protocol, ['TCP', 'UDP']);
+  });
+}
+
+/**
+ * Throws unless `peer` is a NetworkPeer whose labels, namespace and ranges Kubernetes accepts:
+ * label keys and values, a DNS-label namespace, canonical CIDR ranges, and exceptions of the
+ * same family strictly inside the range.
+ *
+ * @internal
+ */
+export function checkPeer(path: string, field: string, peer: NetworkPeer): void {
   check(peer instanceof NetworkPeer, {
     path, field, value: peer, problem: 'must be a NetworkPeer', fix: "use e.g. NetworkPeer.namespace('ingress-nginx')",
   });
+  for (const [key, value] of Object.entries(peer.podLabels ?? {})) {
+    checkLabelKey(path, `${field}.labels.${key}`, key);
+    check(typeof value === 'string' && isLabelValue(value), {
+      path, field: `${field}.labels.${key}`, value, problem: 'is not a valid label value', fix: 'use at most 63 letters, digits, -, _ and ., alphanumeric at both ends',
+    });
+  }
+  if (peer.namespace !== undefined) checkName(path, `${field}.namespace`, peer.namespace, false);
   if (peer.cidr !== undefined) {
-    check(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/.test(peer.cidr), {
-      path, field, value: peer.cidr, problem: 'is not a CIDR range', fix: "use e.g. '10.0.0.0/16'",
+    const range = checkCidr(path, `${field}.cidr`, peer.cidr);
+    (peer.except ?? []).forEach((excepted, i) => {
+      const inner = checkCidr(path, `${field}.except[${i}]`, excepted);
+      check(cidrContains(range, inner) && inner.prefix > range.prefix, {
+        path, field: `${field}.except[${i}]`, value: excepted,
+        problem: `must be a smaller range inside ${peer.cidr}`, fix: 'list only ranges inside the admitted one',
+      });
     });
   }
 }
 
 function resolveAutoscale(path: string, autoscale: AutoscaleSpec): Required<AutoscaleSpec> {
   const { min, max } = autoscale;
-  check(Number.isInteger(min) && min >= 2, {
+  check(Number.isInteger(min) && min >= 2 && min < INT32_MAX, {
     path, field: 'service.autoscale.min', value: min,
     problem: 'must be at least 2, or a single pod failure or eviction leaves no replica serving',
     fix: 'use min: 2 or more',
@@ -780,6 +966,9 @@ function resolveAutoscale(path: string, autoscale: AutoscaleSpec): Required<Auto
   check(Number.isInteger(max) && max > min, {
     path, field: 'service.autoscale.max', value: max,
     problem: `must be greater than min (${min})`, fix: `use max: ${min * 2} or more, or drop autoscale and set replicas`,
+  });
+  check(max <= INT32_MAX, {
+    path, field: 'service.autoscale.max', value: max, problem: `must be at most ${INT32_MAX} (a Kubernetes int32)`, fix: 'use e.g. 20',
   });
   const cpuUtilization = autoscale.cpuUtilization ?? MULTI_REPLICA_DEFAULTS.cpuUtilization;
   check(Number.isInteger(cpuUtilization) && cpuUtilization > 0 && cpuUtilization <= 100, {

@@ -5,6 +5,8 @@ import { check } from '../errors';
 import { EgressRule, NetworkPeer } from '../service/network-peer';
 import { checkName, checkPortNumber } from '../service/service-spec';
 import { DurationLike } from '../units';
+import { checkRemoteHost, checkRemoteNetwork } from '../validation/network';
+import { checkObject } from '../validation/shape';
 
 /**
  * What a stateful component is, for the summary, the runbook and the diagram, with the port
@@ -296,6 +298,7 @@ export function resolveSharedEndpoints(
     const field = `${listField}[${i}]`;
     const source = isSharedEndpointSource(given) ? given : undefined;
     const spec = source ? source.sharedEndpoint() : given as SharedEndpointSpec;
+    checkObject(path, field, spec, "{ name: 'postgres', kind: StatefulKind.POSTGRESQL, host: 'pg.data.example.com' }");
     checkName(path, `${field}.name`, spec.name);
     check(!seen.has(spec.name) && !serviceNames.includes(spec.name), {
       path, field: `${field}.name`, value: spec.name,
@@ -332,11 +335,13 @@ export function resolveSharedEndpoints(
       check(CIDR.test(spec.network), {
         path, field: `${field}.network`, value: spec.network, problem: 'is not a CIDR range', fix: "use e.g. '10.30.0.0/24'",
       });
+      checkRemoteNetwork(path, `${field}.network`, spec.network);
     }
     const egressPorts = ports.map((p) => ({ port: p.port }));
     const peers = spec.network !== undefined ? [NetworkPeer.cidr(spec.network)]
       : target.type === 'ips' ? target.addresses.map((a) => NetworkPeer.cidr(`${a}/${target.family === 'IPv4' ? 32 : 128}`))
-        : [NetworkPeer.anywhere()];
+        // Any address on the endpoint's ports, but never the link-local range of the cloud metadata server.
+        : [NetworkPeer.cidr('0.0.0.0/0', ['169.254.0.0/16'])];
     return {
       name: spec.name,
       kind: spec.kind.name,
@@ -377,16 +382,20 @@ function resolveTarget(path: string, field: string, spec: SharedEndpointSpec): R
       path, field: `${field}.host`, value: spec.host,
       problem: 'must be a DNS name or an IP address', fix: "use e.g. 'pg.data.example.com'",
     });
+    checkRemoteHost(path, `${field}.host`, spec.host, "use the component's own DNS name or address, e.g. 'pg.data.example.com'");
     if (isIP(spec.host) === 0) return { type: 'dns', host: spec.host };
   }
   const addresses = spec.addresses ?? [spec.host!];
   check(addresses.length > 0, {
     path, field: `${field}.addresses`, value: addresses, problem: 'must list at least one address', fix: "use e.g. ['10.30.0.21']",
   });
-  addresses.forEach((address, j) => check(isIP(address) !== 0 && addresses.indexOf(address) === j, {
-    path, field: `${field}.addresses[${j}]`, value: address,
-    problem: 'must be an IP address listed once', fix: "use e.g. '10.30.0.21', or a DNS name in host",
-  }));
+  addresses.forEach((address, j) => {
+    check(isIP(address) !== 0 && addresses.indexOf(address) === j, {
+      path, field: `${field}.addresses[${j}]`, value: address,
+      problem: 'must be an IP address listed once', fix: "use e.g. '10.30.0.21', or a DNS name in host",
+    });
+    checkRemoteHost(path, `${field}.addresses[${j}]`, address, "use e.g. '10.30.0.21', the component's own address");
+  });
   const family = isIP(addresses[0]) === 4 ? 'IPv4' : 'IPv6';
   check(addresses.every((a) => (isIP(a) === 4) === (family === 'IPv4')), {
     path, field: `${field}.addresses`, value: addresses,

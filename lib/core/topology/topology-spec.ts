@@ -8,6 +8,7 @@ import { SiteRole, SiteSpec } from './site-spec';
 import { check, describeValue } from '../errors';
 import { GitOps, ResolvedGitOps, resolveGitOps } from '../gitops/gitops';
 import { Targets } from '../intents';
+import { renamingErrors } from '../private/rename-errors';
 import { checkName, ResolvedService, resolveServiceSpec, ServiceSpec } from '../service/service-spec';
 import { ResolvedLoadBalancing, resolveLoadBalancing } from '../traffic/cross-cluster-balancer';
 import { TrafficPolicy } from '../traffic/traffic-policy';
@@ -187,7 +188,7 @@ export function resolveTopology(path: string, spec: TopologySpec, context: Topol
   const namespace = spec.namespace ?? spec.name;
   checkName(path, 'namespace', namespace);
   const declared = checkServiceList(path, spec.services);
-  const services = declared.map((s) => resolveServiceSpec(path, s));
+  const services = declared.map((s, i) => renamingErrors(path, [['service', `services[${i}]`]], () => resolveServiceSpec(path, s)));
   const serviceNames = services.map((s) => s.name);
   const dependsOn = resolveDependencies(path, declared, serviceNames);
   const sitesField = context.sitesField ?? 'sites';

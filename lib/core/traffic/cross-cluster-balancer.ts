@@ -4,6 +4,9 @@ import { HaproxyConfigSpec, HaproxyListener } from './haproxy-config';
 import { ResolvedService, checkName, checkPortNumber } from '../service/service-spec';
 import { isDnsName, ResolvedCluster, ResolvedClusterIngress } from '../topology/cluster-spec';
 import { DurationLike, isDurationLike, millis, seconds } from '../units';
+import { checkSecretName, INT32_MAX } from '../validation/kubernetes';
+import { isHostName } from '../validation/network';
+import { checkObject } from '../validation/shape';
 
 /** Options of the HAProxy balancers ({@link CrossClusterBalancer.haproxy}). */
 export interface HaproxyBalancerOptions {
@@ -208,6 +211,7 @@ export function resolveLoadBalancing(
   clusters: readonly ResolvedCluster[],
   options: ClusterFieldOptions = {},
 ): ResolvedLoadBalancing {
+  checkObject(path, 'loadBalancing', given, "{ service: 'web', host: 'chat.acme.example' }");
   const service = services.find((s) => s.name === given.service);
   check(service !== undefined, {
     path, field: 'loadBalancing.service', value: given.service,
@@ -218,12 +222,12 @@ export function resolveLoadBalancing(
     path, field: 'loadBalancing.service', value: given.service,
     problem: 'declares no TCP port for the Ingress to route to', fix: 'balance a service with an HTTP port',
   });
-  check(isDnsName(given.host) && given.host.includes('.'), {
+  check(isDnsName(given.host) && given.host.includes('.') && isHostName(given.host), {
     path, field: 'loadBalancing.host', value: given.host,
     problem: 'must be a fully qualified DNS name', fix: "use e.g. 'chat.acme.example'",
   });
   const healthPath = given.healthPath ?? (service.readiness?.kind === 'http' ? service.readiness.path : undefined);
-  check(typeof healthPath === 'string' && /^\/[^\s#"'\\]*$/.test(healthPath), {
+  check(typeof healthPath === 'string' && /^\/[\x21-\x7e]*$/.test(healthPath) && !/[#"'\\]/.test(healthPath), {
     path, field: 'loadBalancing.healthPath', value: healthPath,
     problem: given.healthPath === undefined
       ? `is needed because ${given.service} has no HTTP health check: the balancer checks each cluster through its ingress`
@@ -267,7 +271,7 @@ export function resolveLoadBalancing(
   const tlsSecretName = given.tlsSecretName ?? `${service.name}-tls`;
   checkName(path, 'loadBalancing.ingressClassName', ingressClassName, false);
   checkName(path, 'loadBalancing.ingressControllerNamespace', ingressControllerNamespace, false);
-  checkName(path, 'loadBalancing.tlsSecretName', tlsSecretName, false);
+  checkSecretName(path, 'loadBalancing.tlsSecretName', tlsSecretName);
 
   return {
     service: service.name,
@@ -352,6 +356,10 @@ function checkHaproxyOptions(path: string, options: HaproxyBalancerOptions): voi
   check(interval === undefined || (isDurationLike(interval) && interval.toMilliseconds() >= 200 && Number.isInteger(interval.toMilliseconds())), {
     path, field: `${field}.checkInterval`, value: interval,
     problem: 'must be at least 200 ms: faster checks only load the ingresses', fix: 'use e.g. Duration.seconds(2)',
+  });
+  check(interval === undefined || interval.toMilliseconds() <= INT32_MAX, {
+    path, field: `${field}.checkInterval`, value: interval,
+    problem: 'must be below 2^31 milliseconds (about 24.8 days): HAProxy refuses a longer timer ("timer overflow")', fix: 'use e.g. Duration.seconds(2)',
   });
   for (const [name, value] of [['fall', options.fall], ['rise', options.rise]] as const) {
     check(value === undefined || (Number.isInteger(value) && value >= 1 && value <= 10), {

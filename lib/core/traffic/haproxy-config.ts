@@ -5,6 +5,10 @@
 import { check } from '../errors';
 import { HaproxyCheckTiming } from '../postgres/patroni-timing';
 import { DurationLike, isDurationLike, millis, seconds } from '../units';
+import { INT32_MAX } from '../validation/kubernetes';
+import { isHostName, parseIp, specialRange } from '../validation/network';
+import { checkObject, checkShape } from '../validation/shape';
+import { HAPROXY_CONFIG_SHAPE } from '../validation/spec-shapes';
 
 /** How HAProxy handles a connection: raw TCP (PostgreSQL) or parsed HTTP (cookies, paths). */
 export type HaproxyMode = 'tcp' | 'http';
@@ -207,15 +211,18 @@ interface Section {
 
 const NAME = /^[A-Za-z0-9_.:-]+$/;
 /** A token HAProxy reads as one word: no spaces, quotes, comment or escape characters. */
-const TOKEN = /^[^\s#"'\\]+$/;
+const TOKEN = /^[^\s#"'\\\x00-\x1f\x7f-\uffff]+$/;
 /**
  * A double-quoted word as {@link haproxyQuoted} writes it: escapes for backslash, quote, dollar
  * and control bytes, and `${NAME}` environment references; nothing else special inside.
  */
-const QUOTED_TOKEN = /^"(?:[^"\\$\x00-\x1f\x7f]|\\[\\"$rnt]|\\x[0-9a-f]{2}|\$\{[A-Za-z_][A-Za-z0-9_]*\})*"$/;
+const QUOTED_TOKEN = /^"(?:[^"\\$\x00-\x1f\x7f-\uffff]|\\[\\"$rnt]|\\x[0-9a-f]{2}|\$\{[A-Za-z_][A-Za-z0-9_]*\})*"$/;
 /** An environment reference HAProxy expands inside double quotes. */
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
-const HOST = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$|^[0-9a-fA-F:]+$|^\*$/;
+/** The balance algorithms this renderer writes, spelled as HAProxy reads them. */
+const BALANCE_ALGORITHMS = ['roundrobin', 'leastconn', 'first', 'source'];
+/** The longest timer HAProxy accepts: 2^31 - 1 ms (about 24.8 days); a longer one fails with "timer overflow". */
+const MAX_TIMER_MS = INT32_MAX;
 const IP_ADDRESS = /^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 /** Name of the resolvers section servers with DNS names use. */
 const RESOLVERS = 'dns';
@@ -242,6 +249,12 @@ export function renderHaproxyConfig(spec: HaproxyConfigSpec): string {
 /** Throws a HadrError for the first invalid name, port, timing or contradictory setting. */
 export function validateHaproxyConfig(spec: HaproxyConfigSpec): void {
   const path = spec.path ?? 'haproxy';
+  checkObject(path, 'spec', spec, "{ listeners: [{ name: 'primary', port: 5000, servers: [...] }] }");
+  check(Array.isArray(spec.listeners) && spec.listeners.length > 0, {
+    path, field: 'listeners', value: spec.listeners, problem: 'must have at least one listener', fix: 'add a listener with servers',
+  });
+  checkShape(path, '', spec, HAPROXY_CONFIG_SHAPE);
+  if (spec.statsSocket !== undefined) checkStatsSocket(path, spec.statsSocket);
   check(Array.isArray(spec.listeners) && spec.listeners.length > 0, {
     path, field: 'listeners', value: spec.listeners, problem: 'must have at least one listener', fix: 'add a listener with servers',
   });
@@ -266,9 +279,14 @@ export function validateHaproxyConfig(spec: HaproxyConfigSpec): void {
     check(isPort(spec.stats.port) && !ports.has(spec.stats.port), {
       path, field: 'stats.port', value: spec.stats.port, problem: 'must be a port no listener binds', fix: 'pick a free port, e.g. 7000',
     });
-    check(spec.stats.uri === undefined || /^\/[^\s#"'\\;]*$/.test(spec.stats.uri), {
+    check(spec.stats.uri === undefined || /^\/[\x21-\x7e]*$/.test(spec.stats.uri) && !/[#"'\\;]/.test(spec.stats.uri), {
       path, field: 'stats.uri', value: spec.stats.uri, problem: 'must be a path starting with /', fix: 'e.g. "/stats"',
     });
+    check(spec.stats.bindAddress === undefined || isLoopback(spec.stats.bindAddress), {
+      path, field: 'stats.bindAddress', value: spec.stats.bindAddress,
+      problem: 'must be a loopback address: the stats page shows every server and its state to whoever reaches it', fix: 'use "127.0.0.1" (the default)',
+    });
+    if (spec.stats.refresh !== undefined) checkDuration(path, 'stats.refresh', spec.stats.refresh);
   }
 }
 
@@ -434,8 +452,11 @@ export function haproxyQuoted(text: string): string {
       quoted += '\\n';
     } else if (char === '\t') {
       quoted += '\\t';
-    } else if (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f) {
-      quoted += `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    } else if (char.charCodeAt(0) < 0x20 || char.charCodeAt(0) >= 0x7f) {
+      // Every byte outside printable ASCII is escaped: the file stays ASCII, so no line separator or
+      // invisible character reaches the ConfigMap or a reviewer's screen.
+      for (const byte of Buffer.from(text.codePointAt(i)! > 0xffff ? text.slice(i, i + 2) : char, 'utf8')) quoted += `\\x${byte.toString(16).padStart(2, '0')}`;
+      if (text.codePointAt(i)! > 0xffff) i++;
     } else {
       quoted += char;
     }
@@ -506,8 +527,12 @@ function validateListener(path: string, field: string, listener: HaproxyListener
     path, field: `${field}.name`, value: listener.name, problem: 'must be letters, digits, -, _, . or : (and not "stats")', fix: 'e.g. "primary"',
   });
   check(isPort(listener.port), { path, field: `${field}.port`, value: listener.port, problem: 'must be a port from 1 to 65535', fix: 'e.g. 5000' });
+  check(listener.balance === undefined || BALANCE_ALGORITHMS.includes(listener.balance), {
+    path, field: `${field}.balance`, value: listener.balance,
+    problem: `must be one of ${BALANCE_ALGORITHMS.join(', ')}, spelled exactly: HAProxy refuses any other`, fix: 'use "roundrobin"',
+  });
   if (listener.bindAddress !== undefined) {
-    check(HOST.test(listener.bindAddress), {
+    check(isAddress(listener.bindAddress) || listener.bindAddress === '*', {
       path, field: `${field}.bindAddress`, value: listener.bindAddress, problem: 'must be an IP or host name', fix: 'e.g. "0.0.0.0"',
     });
   }
@@ -538,7 +563,7 @@ function validateListener(path: string, field: string, listener: HaproxyListener
       path, field: `${sf}.name`, value: server.name, problem: 'must be a unique name of letters, digits, -, _, . or :', fix: 'e.g. "pg-0"',
     });
     serverNames.add(server.name);
-    check(typeof server.address === 'string' && HOST.test(server.address) && server.address !== '*', {
+    check(isAddress(server.address), {
       path, field: `${sf}.address`, value: server.address, problem: 'must be a host name or IP', fix: 'e.g. "10.0.0.5"',
     });
     check(isPort(server.port), { path, field: `${sf}.port`, value: server.port, problem: 'must be a port from 1 to 65535', fix: 'e.g. 5432' });
@@ -568,7 +593,7 @@ function validateHealthCheck(path: string, field: string, hc: HaproxyHealthCheck
     path, field: `${field}.method`, value: hc.method, problem: 'must be GET, HEAD or OPTIONS', fix: 'use "GET"',
   });
   if (hc.host !== undefined) {
-    check(HOST.test(hc.host) && hc.host !== '*', { path, field: `${field}.host`, value: hc.host, problem: 'must be a host name', fix: 'e.g. "api.example.com"' });
+    check(isAddress(hc.host), { path, field: `${field}.host`, value: hc.host, problem: 'must be a host name', fix: 'e.g. "api.example.com"' });
   }
 }
 
@@ -590,6 +615,7 @@ function validateTcpCheck(path: string, field: string, listener: HaproxyListener
       path, field: `${field}.tcpCheck[${i}]`, value: given, problem: 'must be exactly one non-empty send, expectString or expectRegex (without NUL bytes)',
       fix: "split it into steps, e.g. { send: 'PING\\r\\n' } then { expectString: '+PONG' }",
     });
+    if (step.expectRegex !== undefined) checkRegex(path, `${field}.tcpCheck[${i}].expectRegex`, step.expectRegex);
   });
 }
 
@@ -603,7 +629,7 @@ function validateServerChecks(path: string, field: string, checks: HaproxyServer
     });
   }
   for (const [name, value] of [['fall', checks.fall], ['rise', checks.rise]] as const) {
-    check(Number.isInteger(value) && value >= 1, { path, field: `${field}.${name}`, value, problem: 'must be a whole number, at least 1', fix: 'use 1 to react to the first check' });
+    check(Number.isInteger(value) && value >= 1 && value <= INT32_MAX, { path, field: `${field}.${name}`, value, problem: 'must be a whole number, at least 1', fix: 'use 1 to react to the first check' });
   }
 }
 
@@ -611,11 +637,68 @@ function checkDuration(path: string, field: string, value: DurationLike): void {
   check(isDurationLike(value) && Number.isInteger(value.toMilliseconds()) && value.toMilliseconds() > 0, {
     path, field, value, problem: 'must be a positive duration in whole milliseconds', fix: 'use Duration.millis(n) or Duration.seconds(n)',
   });
+  check(value.toMilliseconds() <= MAX_TIMER_MS, {
+    path, field, value, problem: 'must be below 2^31 milliseconds (about 24.8 days): HAProxy refuses a longer timer ("timer overflow")',
+    fix: 'use e.g. Duration.minutes(30)',
+  });
 }
 
 function positiveInteger(path: string, field: string, value: number | undefined): void {
   if (value === undefined) return;
-  check(Number.isInteger(value) && value >= 1, { path, field, value, problem: 'must be a whole number, at least 1', fix: 'use a positive integer' });
+  check(Number.isInteger(value) && value >= 1 && value <= INT32_MAX, {
+    path, field, value, problem: value >= 1 && Number.isInteger(value) ? `must be at most ${INT32_MAX}` : 'must be a whole number, at least 1', fix: 'use a positive integer',
+  });
+}
+
+/** An IP address or a host name, as a server, bind or Host header value. */
+function isAddress(value: unknown): boolean {
+  return isHostName(value) || parseIp(value) !== undefined;
+}
+
+/** True for `localhost` or a loopback address (127.0.0.0/8, ::1, and IPv4 loopback inside IPv6). */
+function isLoopback(value: string): boolean {
+  const ip = parseIp(value);
+  return value === 'localhost' || (ip !== undefined && /^loopback/.test(specialRange(ip)?.meaning ?? ''));
+}
+
+/**
+ * The runtime API (`stats socket ... level admin`) can disable servers, change weights and read
+ * every state: only a unix socket (a path, `unix@/path`, `abns@name`) or a loopback address may
+ * carry it.
+ */
+function checkStatsSocket(path: string, socket: unknown): void {
+  const text = typeof socket === 'string' ? socket : '';
+  const unix = /^(unix@)?\/[A-Za-z0-9_.\/-]+$/.test(text) || /^abns@[A-Za-z0-9_.-]+$/.test(text);
+  const inet = /^(ipv4@|ipv6@)?(.+):([0-9]{1,5})$/.exec(text);
+  const host = inet?.[2].replace(/^\[|\]$/g, '');
+  check(unix || (inet !== null && host !== undefined && isLoopback(host) && Number(inet[3]) >= 1 && Number(inet[3]) <= 65535), {
+    path, field: 'statsSocket', value: socket,
+    problem: 'must be a unix socket or a loopback address: the runtime API it serves can take every server out of rotation',
+    fix: 'use e.g. "/var/run/haproxy/admin.sock" or "ipv4@127.0.0.1:9999"',
+  });
+}
+
+/**
+ * A regular expression HAProxy (PCRE2) compiles and that cannot backtrack without end: it must
+ * compile as a strict (unicode) JavaScript pattern, which refuses what PCRE2 also refuses
+ * (unbalanced groups, reversed ranges, dangling escapes), and nest no quantified group inside a
+ * quantifier, such as `(a+)+`, whose matching time explodes on a reply that almost matches.
+ */
+function checkRegex(path: string, field: string, pattern: string): void {
+  let compiles = true;
+  try {
+    new RegExp(pattern, 'u');
+  } catch {
+    compiles = false;
+  }
+  check(compiles && pattern.length <= 1024, {
+    path, field, value: pattern, problem: 'is not a regular expression HAProxy compiles (checked strictly: balanced groups, valid ranges and escapes, at most 1024 characters)',
+    fix: 'e.g. "role:master\\r\\n"',
+  });
+  check(!/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(pattern), {
+    path, field, value: pattern, problem: 'nests a repeated group inside a repetition, which can backtrack for as long as a reply takes to fail',
+    fix: 'repeat a single item, e.g. "(ab)+" rather than "(a+)+"',
+  });
 }
 
 function isPort(port: unknown): boolean {

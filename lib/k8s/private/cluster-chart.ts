@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { kubeObject } from './kube-object';
+import { nameObjectsAfter } from './name-registry';
 import { sharedEndpointObjects } from './shared-endpoint-objects';
 import { HadrError } from '../../core/errors';
 import { recommendedLabels } from '../../core/service/labels';
@@ -62,7 +63,10 @@ export function buildClusterChart(
       continue;
     }
     const labels = recommendedLabels({ name: endpoint.name, instance: endpoint.name, component: endpoint.kind, partOf: topology.name });
-    sharedEndpoints[endpoint.name] = sharedEndpointObjects(new Construct(scope, `shared-${endpoint.name}`), endpoint, labels).service;
+    const endpointScope = new Construct(scope, `shared-${endpoint.name}`);
+    // Its Service is claimed in the namespace: a service of the cluster may not take its name.
+    nameObjectsAfter(endpointScope, 'sharedEndpoints.name', endpoint.name);
+    sharedEndpoints[endpoint.name] = sharedEndpointObjects(endpointScope, endpoint, labels).service;
     for (const client of endpoint.usedBy) {
       for (const rule of endpoint.egress) workloads[client].allowTo(rule.to, rule.ports);
     }

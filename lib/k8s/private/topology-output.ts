@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { admitConsumerClusters, buildClusterChart } from './cluster-chart';
 import { topologyGitOpsCharts } from './gitops-objects';
+import { renamingErrors } from '../../core/private/rename-errors';
 import { OUTPUT_FOLDERS, ResolvedTopology } from '../../core/topology/topology-spec';
 import { renderTopologySummary, summarizeTopology, TopologySummary } from '../../core/topology/topology-summary';
 import { crossClusterBalancerSpec } from '../../core/traffic/cross-cluster-balancer';
@@ -32,8 +33,8 @@ export function writeTopology(
   // Only the balanced and failover policies put a balancer in front; DNS and manual ones do not.
   const kind = topology.traffic?.kind;
   const balancing = kind === 'balanced' || kind === 'failover' ? topology.traffic!.loadBalancing : undefined;
-  const balancerSpec = balancing && crossClusterBalancerSpec(`${owner.node.path}/balancer`, balancing);
-  const balancerConfig = balancerSpec && renderHaproxyConfig(balancerSpec);
+  const balancerSpec = balancing && crossClusterBalancerSpec(owner.node.path, balancing);
+  const balancerConfig = balancerSpec && renamingErrors(owner.node.path, [], () => renderHaproxyConfig(balancerSpec), 'loadBalancing.');
   const configFile = `${OUTPUT_FOLDERS.balancer}/haproxy.cfg`;
 
   const summary = summarizeTopology(topology, {

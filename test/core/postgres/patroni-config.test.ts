@@ -257,11 +257,11 @@ describe('rendering details', () => {
 
   it('rejects an etcd host without a port', () => {
     expect(() => renderPatroniConfig({ ...etcdSpec, dcs: { kind: 'etcd3', hosts: ['etcd-0'] } })).toThrow(
-      'drill/pg0: dcs.hosts[0] must be host:port (got "etcd-0"); e.g. "etcd-0.etcd:2379"');
+      'drill/pg0: dcs.hosts[0] must be host:port, listed once (got "etcd-0"); e.g. "etcd-0.etcd:2379"');
   });
 
   it('rejects a network rule that trusts clients without a password', () => {
     expect(() => renderPatroniConfig({ ...kubernetesSpec, postgresql: { ...kubernetesSpec.postgresql, pgHba: ['host all all 0.0.0.0/0 trust'] } })).toThrow(
-      'firebackup/db: postgresql.pgHba[0] lets network clients in without a password (got "host all all 0.0.0.0/0 trust"); use scram-sha-256');
+      'firebackup/db: postgresql.pgHba[0] lets clients in without a password (got "host all all 0.0.0.0/0 trust"); use scram-sha-256 (or peer for local sockets)');
   });
 });

@@ -132,8 +132,8 @@ describe('tcp-check steps in renderHaproxyConfig', () => {
     tcpCheck: [{ send: 'PING\r\n' }, { expectString: '+PONG' }],
   };
 
-  it('quotes each step so spaces, quotes, dollars and control bytes reach the server unchanged', () => {
-    expect(haproxyQuoted('a "b" \\c $d ${PW} #e\r\n\x01é')).toBe('"a \\"b\\" \\\\c \\$d ${PW} #e\\r\\n\\x01é"');
+  it('quotes each step so spaces, quotes, dollars, control bytes and non-ASCII reach the server unchanged', () => {
+    expect(haproxyQuoted('a "b" \\c $d ${PW} #e\r\n\x01é\u2028')).toBe('"a \\"b\\" \\\\c \\$d ${PW} #e\\r\\n\\x01\\xc3\\xa9\\xe2\\x80\\xa8"');
   });
 
   it('refuses a tcp-check together with an HTTP check, on an HTTP listener, or a step that is not one action', () => {

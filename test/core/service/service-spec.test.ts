@@ -110,7 +110,7 @@ describe('resolveServiceSpec', () => {
       ['a probe timeout longer than its period', { probeTimings: { liveness: { period: Duration.seconds(5), timeout: Duration.seconds(10) } } },
         'shop/api: service.probeTimings.liveness.timeout must not exceed the period (5 seconds), or probes overlap (got 10 seconds); use at most 5 seconds'],
       ['a probe failure threshold of zero', { probeTimings: { readiness: { failureThreshold: 0 } } },
-        'shop/api: service.probeTimings.readiness.failureThreshold must be a whole number of at least 1 (got 0); use e.g. 3'],
+        'shop/api: service.probeTimings.readiness.failureThreshold must be a whole number from 1 to 2147483647 (got 0); use e.g. 3'],
       ['a CPU request above the limit', { resources: { cpu: { request: '2', limit: '500m' } } },
         'shop/api: service.resources.cpu.request is above the limit (500m) (got "2"); lower the request or raise the limit to at least 2'],
       ['a memory request above the limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
@@ -130,7 +130,7 @@ describe('resolveServiceSpec', () => {
       ['two writable paths that would share a volume', { writablePaths: ['/var/cache', '/var-cache'] },
         'shop/api: service.writablePaths[1] is listed twice or shares its volume name (var-cache) with another path (got "/var-cache"); list each path once'],
       ['an egress rule without ports', { egress: [{ to: NetworkPeer.anywhere(), ports: [] }] },
-        'shop/api: service.egress[0].ports must name at least one port (got []); give the destination ports, e.g. [{ port: 5432 }]'],
+        'shop/api: service.egress[0].ports must name at least one port: an empty list in a NetworkPolicy opens every port (got []); give the ports, e.g. [{ port: 5432 }]'],
     ];
     it.each(cases)('%s', (_what, overrides, message) => {
       expect(() => resolve(overrides)).toThrow(message);

@@ -21,10 +21,10 @@ describe('resolveSharedEndpoints', () => {
     expect(resolveOne({ name: 'pg', kind: StatefulKind.POSTGRESQL, host: 'pg.example.com', port: 6432 }).ports).toEqual([{ name: 'tcp-6432', port: 6432 }]);
   });
 
-  it('turns a DNS host into an ExternalName target, reachable on its ports from any address unless a network is given', () => {
+  it('turns a DNS host into an ExternalName target, reachable on its ports from any address but the metadata server\'s unless a network is given', () => {
     const open = resolveOne({ name: 'pg', kind: StatefulKind.POSTGRESQL, host: 'pg.data.example.com' });
     expect(open.target).toEqual({ type: 'dns', host: 'pg.data.example.com' });
-    expect(open.egress).toEqual([{ to: NetworkPeer.anywhere(), ports: [{ port: 5432 }] }]);
+    expect(open.egress).toEqual([{ to: NetworkPeer.cidr('0.0.0.0/0', ['169.254.0.0/16']), ports: [{ port: 5432 }] }]);
     const narrow = resolveOne({ name: 'pg', kind: StatefulKind.POSTGRESQL, host: 'pg.data.example.com', network: '10.30.0.0/24' });
     expect(narrow.egress).toEqual([{ to: NetworkPeer.cidr('10.30.0.0/24'), ports: [{ port: 5432 }] }]);
   });

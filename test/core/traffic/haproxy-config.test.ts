@@ -164,7 +164,7 @@ describe('bad input', () => {
 
   it('rejects a stats socket path with a space before it reaches the file', () => {
     expect(() => renderHaproxyConfig({ ...patroniSpec, statsSocket: '/run/my haproxy.sock' })).toThrow(
-      'firebackup/db-haproxy: global.stats has an argument (#2) HAProxy would split or misread (got "/run/my haproxy.sock"); remove spaces, quotes, # and backslashes');
+      'firebackup/db-haproxy: statsSocket must be a unix socket or a loopback address: the runtime API it serves can take every server out of rotation (got "/run/my haproxy.sock"); use e.g. "/var/run/haproxy/admin.sock" or "ipv4@127.0.0.1:9999"');
   });
 });
 

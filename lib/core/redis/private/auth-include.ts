@@ -17,7 +17,7 @@ export interface AuthFiles {
  * that is not a path is most likely the password itself, so it is never echoed.
  */
 export function checkAuthFiles(path: string, auth: unknown): asserts auth is AuthFiles {
-  const given = (auth ?? {}) as Record<string, unknown>;
+  const given = (auth !== null && typeof auth === 'object' ? auth : {}) as Record<string, unknown>;
   const literal = typeof auth === 'string' ? 'auth'
     : 'password' in given ? 'auth.password'
       : typeof given.passwordFile === 'string' && !given.passwordFile.startsWith('/') ? 'auth.passwordFile'

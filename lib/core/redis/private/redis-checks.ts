@@ -6,6 +6,8 @@ import { isIP } from 'net';
 import { check, HadrError } from '../../errors';
 import { ConfArg, ConfDirective, isDirectiveName } from '../../private/conf-lines';
 import { millis } from '../../units';
+import { INT32_MAX } from '../../validation/kubernetes';
+import { findCredential, isSecretName } from '../../validation/secrets';
 
 /** Shown instead of anything that may be a password. */
 export const REDACTED = '<redacted>';
@@ -61,19 +63,33 @@ export function checkExtraDirectives(
   directives: readonly ConfDirective[],
   carriesPassword: (directive: ConfDirective) => boolean,
 ): void {
+  check(Array.isArray(directives), {
+    path, field: 'extraDirectives', value: directives, problem: 'must be a list of directives', fix: "write e.g. [['maxmemory-policy', 'noeviction']]",
+  });
   directives.forEach((directive, index) => {
     const field = `extraDirectives[${index}]`;
     const [name, ...args] = Array.isArray(directive) ? directive : [];
-    check(typeof name === 'string' && isDirectiveName(name) && args.every(isConfArg), {
-      path, field, value: directive, problem: 'must be a directive name followed by its arguments',
-      fix: "write it as ['maxmemory-policy', 'noeviction']",
-    });
-    if (carriesPassword(directive)) {
+    // Before the format check, so a password in a malformed directive is never echoed. Redis and
+    // Sentinel read directive names case-insensitively: AUTH-PASS is auth-pass.
+    const lowered = [typeof name === 'string' ? name.trim().toLowerCase() : name, ...args.map((a) => (typeof a === 'string' ? a.trim().toLowerCase() : a))] as ConfDirective;
+    if (carriesPassword(lowered) || isSecretName(String(name ?? ''))) {
       throw new HadrError({
-        path, field, value: `${name} ${REDACTED}`, problem: 'must not carry a password',
+        path, field, value: `${String(name)} ${REDACTED}`, problem: 'must not carry a password',
         fix: 'mount the password from a Kubernetes Secret and set auth.passwordFile; the start script writes it',
       });
     }
+    const credential = args.map((a) => (typeof a === 'string' ? findCredential(a) : undefined)).find((found) => found !== undefined);
+    if (credential) {
+      throw new HadrError({
+        path, field, value: `${String(name)} ${REDACTED}`, problem: `must not carry a credential (${credential.what})`,
+        fix: 'mount the password from a Kubernetes Secret and set auth.passwordFile; the start script writes it',
+      });
+    }
+    check(typeof name === 'string' && isDirectiveName(name) && args.every(isConfArg), {
+      // The arguments are not shown: a malformed directive may still hold a secret.
+      path, field, value: `${String(name)} <${args.length} argument${args.length === 1 ? '' : 's'}>`, problem: 'must be a directive name followed by its arguments',
+      fix: "write it as ['maxmemory-policy', 'noeviction']",
+    });
   });
 }
 
@@ -98,13 +114,18 @@ export function checkSentinelTiming(timing: SentinelTimingValues, path: string, 
     check(Number.isInteger(ms) && ms >= 1, {
       path, field: field(name), value: millis(ms), problem: 'must be a positive whole number of milliseconds', fix: 'use e.g. Duration.seconds(5)',
     });
+    check(ms <= INT32_MAX, {
+      path, field: field(name), value: millis(ms),
+      problem: 'must be below 2^31 milliseconds (about 24.8 days): Sentinel reads it as a 32-bit number, and a larger one wraps around',
+      fix: 'use e.g. Duration.seconds(5)',
+    });
   }
   check(timing.downAfterMs <= timing.failoverTimeoutMs, {
     path, field: field('downAfter'), value: millis(timing.downAfterMs),
     problem: `must not be longer than ${field('failoverTimeout')}`,
     fix: `use a downAfter of at most ${millis(timing.failoverTimeoutMs).toHumanString()} or a failoverTimeout of at least ${millis(timing.downAfterMs).toHumanString()}`,
   });
-  check(Number.isInteger(timing.parallelSyncs) && timing.parallelSyncs >= 1, {
+  check(Number.isInteger(timing.parallelSyncs) && timing.parallelSyncs >= 1 && timing.parallelSyncs <= INT32_MAX, {
     path, field: field('parallelSyncs'), value: timing.parallelSyncs, problem: 'must be a whole number of at least 1', fix: 'use 1',
   });
 }
@@ -124,15 +145,15 @@ export interface DurabilityValues {
 export function checkDurability(durability: DurabilityValues, path: string, fieldPrefix: string): void {
   const field = (name: string) => `${fieldPrefix}${name}`;
   const { minReplicasToWrite, minReplicasMaxLagSeconds, waitReplicas, waitTimeoutMs } = durability;
-  check(Number.isInteger(minReplicasToWrite) && minReplicasToWrite >= 0, {
+  check(Number.isInteger(minReplicasToWrite) && minReplicasToWrite >= 0 && minReplicasToWrite <= INT32_MAX, {
     path, field: field('minReplicasToWrite'), value: minReplicasToWrite, problem: 'must be a whole number, at least 0', fix: 'use Durability.minReplicas(1, ...)',
   });
   if (minReplicasToWrite > 0) {
-    check(Number.isInteger(minReplicasMaxLagSeconds) && minReplicasMaxLagSeconds >= 1, {
+    check(Number.isInteger(minReplicasMaxLagSeconds) && minReplicasMaxLagSeconds >= 1 && minReplicasMaxLagSeconds <= INT32_MAX, {
       path, field: field('minReplicasMaxLagSeconds'), value: minReplicasMaxLagSeconds, problem: 'must be a whole number of seconds, at least 1', fix: 'use 2',
     });
   }
-  check(Number.isInteger(waitReplicas) && waitReplicas >= 0, {
+  check(Number.isInteger(waitReplicas) && waitReplicas >= 0 && waitReplicas <= INT32_MAX, {
     path, field: field('waitReplicas'), value: waitReplicas, problem: 'must be a whole number, at least 0', fix: 'use Durability.waitForReplicas(1)',
   });
   if (waitReplicas > 0) {
