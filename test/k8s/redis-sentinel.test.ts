@@ -304,7 +304,7 @@ describe('RedisSentinel', () => {
         'shop/cache: quorum must be between 1 and the majority of 5 sentinels (got 0); use 3'],
       ['no replica', { replicas: 0 },
         'shop/cache: replicas must be at least 1 so Sentinel has a replica to promote (got 0); use 2, so a failover still leaves the new primary a replica'],
-      ['a down-after longer than the failover timeout', { timing: { name: 'hand-made', downAfterMs: 30_000, failoverTimeoutMs: 10_000, parallelSyncs: 1 } },
+      ['a down-after longer than the failover timeout', { timing: { ...SentinelTiming.default(), name: 'hand-made', downAfterMs: 30_000, failoverTimeoutMs: 10_000, parallelSyncs: 1 } },
         'shop/cache: timing.downAfter must not be longer than timing.failoverTimeout (got 30 seconds); use a downAfter of at most 10 seconds or a failoverTimeout of at least 30 seconds'],
       ['a durability that needs more replicas than there are', { replicas: 1, durability: Durability.minReplicas(2, Duration.seconds(2)) },
         'shop/cache: durability must not need more replicas than the 1 in the topology, or every write would fail (got "min-replicas with 2 replicas"); use at most 1 or add replicas'],

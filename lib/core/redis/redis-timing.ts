@@ -5,7 +5,7 @@
  */
 import { check } from '../errors';
 import { DurationLike, millis } from '../units';
-import { checkDurability, checkSentinelTiming } from './private/redis-checks';
+import { checkDurability, checkFenceTiming, checkSentinelTiming, fenceBoundMs } from './private/redis-checks';
 
 /** Failover figures measured by the drill: kill -9 of the primary during a stream of writes. */
 export interface MeasuredSentinelFailover {
@@ -18,6 +18,40 @@ export interface MeasuredSentinelFailover {
   /** Acknowledged writes missing on the new primary, worst trial. */
   readonly ackedWritesLost: number;
   /** Versions and machine the figures were measured on. */
+  readonly environment: string;
+}
+
+/**
+ * How the fence agent next to each Redis server (`renderRedisFenceScript`) decides that a
+ * Sentinel majority still names this server the primary, in milliseconds. A server that loses
+ * that majority for longer than the lease refuses writes (`min-replicas-to-write` above the
+ * replica count) and fails the primary proxy's check, so it leaves the route.
+ */
+export interface FenceTiming {
+  /** Pause between two questions to the same Sentinel (`SENTINEL GET-MASTER-ADDR-BY-NAME`). */
+  readonly pollIntervalMs: number;
+  /**
+   * How long one Sentinel's answer naming this server counts, from the moment the question was
+   * sent (a late reply never extends it). The server keeps taking writes while a majority of
+   * the Sentinels named it within this lease.
+   */
+  readonly leaseMs: number;
+  /** Longest wait for one reply; the agent then drops that connection and opens a new one. */
+  readonly askTimeoutMs: number;
+}
+
+/**
+ * What the partition drill measured for a profile: the old primary and one replica cut off
+ * from the Sentinel majority while clients on both sides write through the primary proxy.
+ */
+export interface MeasuredFence {
+  /** Partition trials, over every durability setting. */
+  readonly trials: number;
+  /** Largest time from the cut until the old primary refused writes, over the trials. */
+  readonly fenceMaxSeconds: number;
+  /** Acknowledged writes the old primary answered later than {@link SentinelTimingProfile.fenceBoundSeconds} after the cut, worst trial. */
+  readonly writesToDeposedPrimary: number;
+  /** Versions, topology and machine the figures were measured on. */
   readonly environment: string;
 }
 
@@ -44,6 +78,32 @@ export interface SentinelTimingProfile {
   readonly parallelSyncs: number;
   /** Figures from the drill, when this profile was measured. */
   readonly measured?: MeasuredSentinelFailover;
+  /** How the fence agent of each Redis server decides it may still take writes. */
+  readonly fence: FenceTiming;
+  /**
+   * Longest time from the moment a primary stops hearing a Sentinel majority until it refuses
+   * writes: the lease, one pause of the agent's loop ({@link FenceTiming.pollIntervalMs}) and
+   * 100 ms to apply the fence on the local server. Shorter than `downAfterMs`, so a cut-off
+   * primary refuses writes before the Sentinels may promote another server; the primary proxy
+   * drops it at its next failed checks (within 1.5 s with the default checks), and a write it
+   * routes there meanwhile is refused (`NOREPLICAS`), never acknowledged. What an RTO/RPO
+   * budget reads as the window in which a cut-off primary may still acknowledge writes.
+   *
+   * Measured by the partition drill (`test/e2e/redis-partition-drill.ts`): see {@link measuredFence}.
+   */
+  readonly fenceBoundSeconds: number;
+  /** Figures from the partition drill, when this profile was measured. */
+  readonly measuredFence?: MeasuredFence;
+}
+
+/** Options for the fence agent of {@link SentinelTiming.custom}. */
+export interface CustomFenceTimingOptions {
+  /** Pause between two questions to the same Sentinel; whole milliseconds. @default 100 ms */
+  readonly pollInterval?: DurationLike;
+  /** How long one Sentinel's answer counts; whole milliseconds, at least two poll intervals. @default 500 ms */
+  readonly lease?: DurationLike;
+  /** Longest wait for one reply; whole milliseconds, at most the lease. @default 250 ms */
+  readonly askTimeout?: DurationLike;
 }
 
 /** Options for {@link SentinelTiming.custom}. */
@@ -59,6 +119,11 @@ export interface CustomSentinelTimingOptions {
    * @default 1 - the other replicas keep serving reads while one resyncs
    */
   readonly parallelSyncs?: number;
+  /**
+   * The fence agent's timing; its bound (lease + poll interval + 100 ms) must stay below `downAfter`.
+   * @default - poll every 100 ms, lease 500 ms, ask timeout 250 ms (fence bound 0.7 s)
+   */
+  readonly fence?: CustomFenceTimingOptions;
 }
 
 /** Setup every figure in this file was measured on. */
@@ -67,6 +132,15 @@ const DRILL_ENVIRONMENT = 'redis-server and redis-sentinel 7.0.15 (Debian), prim
 
 /** The scenario where asynchronous replication loses the most (a plain kill on loopback hides it). */
 const LAGGING_REPLICAS = 'both replicas were stopped (SIGSTOP) for 4 s while one client wrote 4 KiB values, then the primary was killed with kill -9 and the replicas resumed';
+
+/** The fence of the default profile: a Sentinel answer counts for 500 ms, fence bound 0.7 s. */
+const DEFAULT_FENCE: FenceTiming = { pollIntervalMs: 100, leaseMs: 500, askTimeoutMs: 250 };
+/** The fence of the fast profile: well inside its 1 s down-after, fence bound 0.45 s. */
+const FAST_FENCE: FenceTiming = { pollIntervalMs: 50, leaseMs: 300, askTimeoutMs: 150 };
+
+function fenced(fence: FenceTiming): Pick<SentinelTimingProfile, 'fence' | 'fenceBoundSeconds'> {
+  return { fence: { ...fence }, fenceBoundSeconds: fenceBoundMs(fence) / 1000 };
+}
 
 /**
  * Sentinel timing profiles: factories that validate and return plain data.
@@ -89,6 +163,7 @@ export class SentinelTiming {
       failoverTimeoutMs: 60_000,
       parallelSyncs: 1,
       measured: { trials: 3, rtoMedianSeconds: 6.25, rtoMaxSeconds: 6.27, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      ...fenced(DEFAULT_FENCE),
     };
   }
 
@@ -105,6 +180,7 @@ export class SentinelTiming {
       failoverTimeoutMs: 10_000,
       parallelSyncs: 1,
       measured: { trials: 3, rtoMedianSeconds: 2.31, rtoMaxSeconds: 2.31, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      ...fenced(FAST_FENCE),
     };
   }
 
@@ -116,13 +192,21 @@ export class SentinelTiming {
    * SentinelTiming.custom({ downAfter: Duration.seconds(10), failoverTimeout: Duration.minutes(2) });
    */
   public static custom(options: CustomSentinelTimingOptions): SentinelTimingProfile {
+    const fence: FenceTiming = {
+      pollIntervalMs: options.fence?.pollInterval?.toMilliseconds() ?? DEFAULT_FENCE.pollIntervalMs,
+      leaseMs: options.fence?.lease?.toMilliseconds() ?? DEFAULT_FENCE.leaseMs,
+      askTimeoutMs: options.fence?.askTimeout?.toMilliseconds() ?? DEFAULT_FENCE.askTimeoutMs,
+    };
     const profile: SentinelTimingProfile = {
       name: options.name ?? 'custom',
       downAfterMs: options.downAfter.toMilliseconds(),
       failoverTimeoutMs: options.failoverTimeout.toMilliseconds(),
       parallelSyncs: options.parallelSyncs ?? 1,
+      fence,
+      fenceBoundSeconds: fenceBoundMs(fence) / 1000,
     };
     checkSentinelTiming(profile, 'SentinelTiming.custom', '');
+    checkFenceTiming(profile, 'SentinelTiming.custom', 'fence.');
     return profile;
   }
 }
