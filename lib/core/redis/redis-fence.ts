@@ -11,6 +11,9 @@ import { fencedMinReplicasToWrite, REDIS_PORT, RedisAddress } from './redis-conf
 import { RedisPod } from './redis-start-script';
 import { RedisDurability, SentinelTimingProfile } from './redis-timing';
 
+/** The file the agent rewrites every second with the time and its decision, for its liveness probe. */
+const HEARTBEAT = 'fence-heartbeat';
+
 /** What {@link renderRedisFenceScript} needs. */
 export interface RedisFenceScriptSpec {
   /** Construct path named in error messages, e.g. `firebackup/cache`. */
@@ -189,6 +192,7 @@ export function renderRedisFenceScript(spec: RedisFenceScriptSpec): string {
     'log "refusing writes until $majority of ${#sentinels[@]} Sentinels name $self the primary"',
     'state=unknown',
     'reassert=0',
+    'beat=0',
     'while :; do',
     '  if read -r -t "$poll" i sent verdict <&4; then',
     '    now_ms',
@@ -202,6 +206,8 @@ export function renderRedisFenceScript(spec: RedisFenceScriptSpec): string {
     '    if (( now - confirmed[i] < lease_ms )); then votes=$((votes + 1)); fi',
     '  done',
     '  if (( votes >= majority )); then want=serving; else want=fenced; fi',
+    '  # The liveness probe reads this: the loop ran within the last seconds, and what it decided.',
+    `  if (( now >= beat )); then echo "$now $state" > ${fifo(HEARTBEAT)}; beat=$((now + 1000)); fi`,
     '  if [ "$want" != "$state" ] || (( now >= reassert )); then',
     '    if apply "$want"; then',
     '      if [ "$want" != "$state" ]; then',
@@ -215,6 +221,40 @@ export function renderRedisFenceScript(spec: RedisFenceScriptSpec): string {
     '    fi',
     '  fi',
     'done',
+    '',
+  ].join('\n');
+}
+
+/** What {@link renderRedisFenceLivenessScript} needs. */
+export interface RedisFenceProbeSpec {
+  /** Construct path named in error messages. */
+  readonly path: string;
+  /** The agent's runtime directory, as given to {@link renderRedisFenceScript}. */
+  readonly runtimeDir: string;
+  /**
+   * How old the agent's heartbeat may be.
+   * @default 10
+   */
+  readonly maxAgeSeconds?: number;
+}
+
+/**
+ * Liveness (and readiness) of the fence agent: its loop wrote its heartbeat within
+ * `maxAgeSeconds`. Fenced or not does not matter here: a fenced replica is healthy; an agent
+ * whose loop stopped is restarted, and until it runs again its server keeps its last setting.
+ */
+export function renderRedisFenceLivenessScript(spec: RedisFenceProbeSpec): string {
+  const maxAge = spec.maxAgeSeconds ?? 10;
+  checkShellInputs(spec.path, { files: { runtimeDir: spec.runtimeDir } });
+  check(Number.isInteger(maxAge) && maxAge >= 2, {
+    path: spec.path, field: 'maxAgeSeconds', value: maxAge, problem: 'must be a whole number of seconds, at least 2 (the agent writes every second)', fix: 'use 10',
+  });
+  return [
+    'set -euf',
+    `read -r beat state < ${shellQuote(`${spec.runtimeDir}/${HEARTBEAT}`)} || { echo "redis fence: no heartbeat yet" >&2; exit 1; }`,
+    'read -r up _ < /proc/uptime',
+    'now=$(( ${up%.*} * 1000 ))',
+    `if [ $(( now - beat )) -gt ${maxAge * 1000} ]; then echo "redis fence: loop stalled (last beat $(( (now - beat) / 1000 )) s ago, $state)" >&2; exit 1; fi`,
     '',
   ].join('\n');
 }
