@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import Redis from 'ioredis';
-import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
+import { Drill, largestGapMs, MeasuredRow, median, Rerun, roundSeconds } from './support/drill-results';
 import { DrillNetwork, Endpoint, LoopbackNetwork, NamespaceNetwork } from './support/network';
 import { findBinary, freePorts, ProcessGroup, sleep, StartOptions, waitFor } from './support/processes';
 import { RedisAddress, RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis/redis-config';
@@ -156,6 +156,8 @@ export class RedisLab {
         return master['num-slaves'] === String(REPLICAS) && master['num-other-sentinels'] === String(SENTINELS - 1);
       }, { timeoutMs: 30_000, intervalMs: 250 });
     }
+    const info = async (port: number) => parseInfo(await this.withClient(port, (c) => c.info('server')));
+    this.versions = { redis: (await info(primary.port)).redis_version, sentinel: (await info(this.sentinels[0].port)).redis_version };
     if (this.fenced) {
       await waitFor(`${primary.name}'s fence agent to let it take writes`, async () =>
         (await this.withClient(primary.port, (c) => c.config('GET', 'min-replicas-to-write')) as string[])[1] === String(this.options.durability.minReplicasToWrite),
@@ -163,6 +165,9 @@ export class RedisLab {
     }
     this.options.log?.(`lab up in ${this.root}: redis ${this.nodes.map((n) => `${n.host}:${n.port}`).join(', ')}, sentinels ${this.sentinels.map((s) => `${s.host}:${s.port}`).join(', ')}`);
   }
+
+  /** Versions of the servers, as they report them (INFO server), read at start. */
+  public versions: Readonly<Record<string, string>> = {};
 
   /** Whether the fence agents run. */
   public get fenced(): boolean {
@@ -515,10 +520,25 @@ export function parseInfo(text: string): Record<string, string> {
   return fields;
 }
 
-/** One acknowledged write: its key and when the acknowledgement arrived (performance.now()). */
+/** One acknowledged write: its key, when the acknowledgement arrived (performance.now()) and which server gave it. */
 export interface AckedWrite {
   readonly key: string;
   readonly at: number;
+  /** Port of the server that acknowledged it (`laddr` of CLIENT INFO), when the writer identifies servers. */
+  readonly server?: number;
+}
+
+/** Options of an {@link AckedWriter}. */
+export interface AckedWriterOptions {
+  readonly valueBytes: number;
+  readonly durability: RedisDurability;
+  readonly keyPrefix: string;
+  /**
+   * Ask, in the same pipeline as each write, which server answered (CLIENT INFO), so a drill
+   * can tell writes a deposed primary acknowledged.
+   * @default false
+   */
+  readonly identify?: boolean;
 }
 
 /** A client that writes one key at a time and records each acknowledged write. */
@@ -530,10 +550,7 @@ export class AckedWriter {
   private stopping = false;
   private running: Promise<void> | undefined;
 
-  constructor(
-    private readonly client: Redis,
-    private readonly options: { readonly valueBytes: number; readonly durability: RedisDurability; readonly keyPrefix: string },
-  ) {}
+  constructor(private readonly client: Redis, private readonly options: AckedWriterOptions) {}
 
   /** Starts writing until {@link stop} or until `maxMs` have passed. */
   public start(maxMs: number): void {
@@ -559,7 +576,8 @@ export class AckedWriter {
     for (let seq = 0; !this.stopping && performance.now() < deadline; seq++) {
       const key = `${this.options.keyPrefix}:${seq}`;
       try {
-        if (await this.write(key, value)) this.acks.push({ key, at: performance.now() });
+        const reply = await this.write(key, value);
+        if (reply.confirmed) this.acks.push({ key, at: performance.now(), server: reply.server });
         else this.fail('unconfirmed');
       } catch (err) {
         this.fail(failureReason(err as Error));
@@ -569,21 +587,36 @@ export class AckedWriter {
   }
 
   /**
-   * SET, or SET and WAIT pipelined on one connection. ioredis resends a pipeline that got no
-   * reply as a whole and aborts one that got a partial reply, so a WAIT never confirms a SET
-   * sent to another server.
+   * SET, then WAIT and CLIENT INFO when asked, pipelined on one connection. ioredis resends a
+   * pipeline that got no reply as a whole and aborts one that got a partial reply, so a WAIT
+   * never confirms a SET sent to another server, and CLIENT INFO names the server that took it.
    */
-  private async write(key: string, value: string): Promise<boolean> {
+  private async write(key: string, value: string): Promise<{ confirmed: boolean; server?: number }> {
     const { waitReplicas, waitTimeoutMs } = this.options.durability;
-    if (waitReplicas === 0) {
+    if (waitReplicas === 0 && !this.options.identify) {
       await this.client.set(key, value);
-      return true;
+      return { confirmed: true };
     }
-    const results = await this.client.pipeline().set(key, value).wait(waitReplicas, waitTimeoutMs).exec();
-    const [[setError], [waitError, confirmed]] = results ?? [[new Error('no reply')], [null, 0]];
+    let pipeline = this.client.pipeline().set(key, value);
+    if (waitReplicas > 0) pipeline = pipeline.wait(waitReplicas, waitTimeoutMs);
+    if (this.options.identify) pipeline = pipeline.client('INFO');
+    const results = await pipeline.exec();
+    if (!results) throw new Error('no reply');
+    const [[setError], ...rest] = results;
     if (setError) throw setError;
-    if (waitError) throw waitError;
-    return Number(confirmed) >= waitReplicas;
+    let confirmed = true;
+    if (waitReplicas > 0) {
+      const [waitError, replicas] = rest.shift()!;
+      if (waitError) throw waitError;
+      confirmed = Number(replicas) >= waitReplicas;
+    }
+    let server: number | undefined;
+    if (this.options.identify) {
+      const [infoError, info] = rest.shift()!;
+      if (infoError) throw infoError;
+      server = Number(/ laddr=\S*:(\d+) /.exec(String(info))?.[1]);
+    }
+    return { confirmed, server };
   }
 
   private fail(reason: string): void {
@@ -648,6 +681,8 @@ export interface KillResult {
   readonly reconfigCalls: readonly string[];
   /** Full resyncs the surviving replicas needed to follow the new primary (0 when partial resync worked). */
   readonly fullResyncsAfterFailover: number;
+  /** Versions of the servers that ran, as they reported them. */
+  readonly versions: Readonly<Record<string, string>>;
 }
 
 /**
@@ -700,6 +735,7 @@ export async function killPrimaryDuringWrites(lab: RedisLab, options: KillOption
       failures: { ...writer.failures },
       reconfigCalls,
       fullResyncsAfterFailover: replicas.reduce((sum, node) => sum + lab.laterFullResyncs(node), 0),
+      versions: lab.versions,
     };
   } finally {
     await writer.stop();
@@ -759,20 +795,31 @@ export function comparedDurabilities(): RedisDurability[] {
 /** Both replicas stop for this long before the primary is killed. */
 export const REPLICA_STALL_MS = 4_000;
 
+/** What the failover rows were measured on. */
+export const REDIS_FAILOVER_TOPOLOGY = 'primary + 2 replicas + 3 Sentinels on 127.0.0.1, a fence agent beside each server; '
+  + 'one client asking Sentinel for the primary (ioredis Sentinel mode)';
+
 /**
- * The full measurement: per timing profile `trials` plain kills (default durability, each
+ * The failover drill: per timing profile `trials` plain kills (default durability, each
  * followed by the old primary's rejoin), then per durability `trials` kills with both replicas
  * stalled while 4 KiB values are written.
  */
-export async function runRedisDrills(options: { trials: number; log?: (line: string) => void }): Promise<DrillRow[]> {
+export const redisFailoverDrill: Drill = {
+  id: 'redis-failover',
+  description: 'Redis with Sentinel: kill -9 of the primary (default and fast timing), and with both replicas lagging per durability',
+  run: (options) => runRedisDrills(options),
+};
+
+/** See {@link redisFailoverDrill}. */
+export async function runRedisDrills(options: { trials: number; log?: (line: string) => void }): Promise<MeasuredRow[]> {
   const { trials, log } = options;
-  const version = redisVersion();
-  const rows: DrillRow[] = [];
+  const rows: MeasuredRow[] = [];
   for (const timing of [SentinelTiming.default(), SentinelTiming.fast()]) {
     const durability = Durability.minReplicas(1, seconds(2));
     const results: Array<KillResult & RejoinResult> = [];
+    const reruns: Rerun[] = [];
     for (let i = 1; i <= trials; i++) {
-      const result = await repeatAfterUnplannedFailover(log, () => withRedisLab({ timing, durability, log }, async (lab) => {
+      const result = await repeatAfterUnplannedFailover(log, i, reruns, () => withRedisLab({ timing, durability, log }, async (lab) => {
         const kill = await killPrimaryDuringWrites(lab);
         return { ...kill, ...await restartAndRejoin(lab, kill.killed) };
       }));
@@ -780,34 +827,38 @@ export async function runRedisDrills(options: { trials: number; log?: (line: str
         + `rejoined in ${roundSeconds(result.rejoinMs)} s (write right after restart: ${result.writeRightAfterRestart})`);
       results.push(result);
     }
-    rows.push(drillRow(timing, durability, 'kill-primary', results, version, (r) => ({
+    rows.push(drillRow(timing, durability, 'kill-primary', results, reruns, (r) => ({
       rejoinSeconds: roundSeconds(r.rejoinMs), writeRightAfterRestart: r.writeRightAfterRestart,
     })));
   }
   const timing = SentinelTiming.default();
   for (const durability of comparedDurabilities()) {
     const results: KillResult[] = [];
+    const reruns: Rerun[] = [];
     for (let i = 1; i <= trials; i++) {
       const stalled = { valueBytes: 4096, stallReplicasMs: REPLICA_STALL_MS };
-      const result = await repeatAfterUnplannedFailover(log, () =>
+      const result = await repeatAfterUnplannedFailover(log, i, reruns, () =>
         withRedisLab({ timing, durability, log }, (lab) => killPrimaryDuringWrites(lab, stalled)));
       log?.(`redis ${durability.kind} lagging-replicas trial ${i}: lost ${result.ackedWritesLost}/${result.ackedWrites}, rto ${roundSeconds(result.rtoMs)} s, `
         + `failures ${JSON.stringify(result.failures)}`);
       results.push(result);
     }
-    rows.push(drillRow(timing, durability, 'kill-primary-lagging-replicas', results, version, () => ({})));
+    rows.push(drillRow(timing, durability, 'kill-primary-lagging-replicas', results, reruns, () => ({})));
   }
   return rows;
 }
 
-/** Runs a trial again (at most twice) when Sentinel failed over on its own during it. */
-async function repeatAfterUnplannedFailover<T>(log: ((line: string) => void) | undefined, trial: () => Promise<T>): Promise<T> {
+/** Runs a trial again (at most twice) when Sentinel failed over on its own during it, and records why. */
+export async function repeatAfterUnplannedFailover<T>(
+  log: ((line: string) => void) | undefined, trialNumber: number, reruns: Rerun[], trial: () => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await trial();
     } catch (err) {
       if (!(err instanceof UnplannedFailoverError) || attempt === 3) throw err;
-      log?.(`trial repeated: ${err.message}`);
+      reruns.push({ trial: trialNumber, reason: err.message });
+      log?.(`trial ${trialNumber} runs again: ${err.message}`);
     }
   }
 }
@@ -817,9 +868,9 @@ function drillRow<R extends KillResult>(
   durability: RedisDurability,
   scenario: 'kill-primary' | 'kill-primary-lagging-replicas',
   results: readonly R[],
-  redisServer: string,
+  reruns: readonly Rerun[],
   extra: (result: R) => Record<string, unknown>,
-): DrillRow {
+): MeasuredRow {
   const rtos = results.map((r) => r.rtoMs);
   return {
     system: 'redis',
@@ -827,12 +878,15 @@ function drillRow<R extends KillResult>(
     scenario,
     synchronous: durability.kind === 'wait',
     durability: durability.kind,
+    ...(durability.waitReplicas > 0 ? { waitReplicas: durability.waitReplicas } : {}),
     trials: results.length,
     rtoMedianSeconds: roundSeconds(median(rtos)),
     rtoMaxSeconds: roundSeconds(Math.max(...rtos)),
     ackedWritesLost: Math.max(...results.map((r) => r.ackedWritesLost)),
+    reruns: [...reruns],
+    topology: REDIS_FAILOVER_TOPOLOGY,
+    versions: results[0].versions,
     details: {
-      redisServer,
       downAfterMs: timing.downAfterMs,
       failoverTimeoutMs: timing.failoverTimeoutMs,
       minReplicasToWrite: durability.minReplicasToWrite,
@@ -850,9 +904,4 @@ function drillRow<R extends KillResult>(
       })),
     },
   };
-}
-
-function redisVersion(): string {
-  const out = spawnSync(requireBinary('redis-server'), ['--version'], { encoding: 'utf8' }).stdout;
-  return /v=(\S+)/.exec(out)?.[1] ?? 'unknown';
 }
