@@ -20,6 +20,7 @@ import { DrillNetwork, Endpoint, LoopbackNetwork, NamespaceNetwork } from './sup
 import { findBinary, freePorts, ProcessGroup, sleep, StartOptions, waitFor } from './support/processes';
 import { RedisAddress, RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis/redis-config';
 import { renderRedisFenceScript } from '../../lib/core/redis/redis-fence';
+import { renderRedisStartScript } from '../../lib/core/redis/redis-start-script';
 import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../../lib/core/redis/redis-primary-proxy';
 import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../../lib/core/redis/redis-timing';
 import { renderSentinelAuthScript, renderSentinelConfig } from '../../lib/core/redis/sentinel-config';
@@ -364,6 +365,46 @@ export class RedisLab {
   /** Starts a killed node again from the config file it ran from. */
   public restart(node: LabServer): void {
     this.startServer(node);
+  }
+
+  /**
+   * Brings a stopped node back as its pod would: the rendered start script copies the rendered
+   * config (the initial topology) over the one it ran from, asks the Sentinels for the current
+   * primary and execs redis-server. Resolves with the role of its first answer.
+   */
+  public async restartAsPod(node: LabServer): Promise<string> {
+    const configDir = path.join(this.root, 'rendered');
+    fs.mkdirSync(configDir, { recursive: true });
+    const [initial] = this.nodes;
+    for (const n of this.nodes) {
+      const replicaOf = n === initial ? undefined : { host: initial.host, port: initial.port };
+      fs.writeFileSync(path.join(configDir, `${n.name}.conf`), renderRedisConfig(this.redisConfigSpec(n, replicaOf)));
+    }
+    const script = renderRedisStartScript({
+      path: `drill/${node.name}`,
+      masterName: MASTER_NAME,
+      members: this.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port })),
+      sentinels: this.sentinels.map((s) => ({ host: s.host, port: s.port })),
+      configDir,
+      runtimeConfig: node.configFile,
+      auth: this.redisConfigSpec(node, undefined).auth,
+      redisServer: requireBinary('redis-server'),
+      redisCli: requireBinary('redis-cli'),
+    });
+    const scriptFile = path.join(this.root, `start-${node.name}.sh`);
+    fs.writeFileSync(scriptFile, script);
+    this.restartWith(node, 'sh', [scriptFile], { POD_NAME: node.name });
+    // The first answer tells what it started as, before Sentinel had a chance to correct it.
+    return waitFor(`${node.name} to answer after the restart`, async () => {
+      const [role] = await this.withClient(node.port, (c) => c.call('ROLE')) as string[];
+      return role;
+    }, { timeoutMs: 20_000, intervalMs: 20 });
+  }
+
+  /** SIGTERM, as deleting its pod sends (Redis waits for its replicas, then exits), and waits until it exited. */
+  public async terminate(node: LabServer): Promise<void> {
+    this.processes.signal(node.name, 'SIGTERM');
+    await waitFor(`${node.name} to shut down`, async () => !this.processes.isAlive(node.name), { timeoutMs: 30_000, intervalMs: 20 });
   }
 
   /** The process names of the lab (servers, fence agents, what the drill started on its hosts). */

@@ -10,12 +10,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { AckedWriter, LabServer, PrimaryProxy, REDIS_DRILL_BINARIES, RedisLab } from './redis-drill';
+import { AckedWriter, PrimaryProxy, REDIS_DRILL_BINARIES, RedisLab } from './redis-drill';
 import { largestGapMs, roundSeconds } from './support/drill-results';
 import { findBinary, freePorts, serversAvailable, sleep, waitFor } from './support/processes';
-import { renderRedisConfig } from '../../lib/core/redis/redis-config';
 import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../../lib/core/redis/redis-probe-scripts';
-import { renderRedisStartScript } from '../../lib/core/redis/redis-start-script';
 import { Durability, SentinelTiming } from '../../lib/core/redis/redis-timing';
 import { seconds } from '../../lib/core/units';
 
@@ -38,40 +36,6 @@ async function watchStatus<T>(proxy: PrimaryProxy, server: string, during: () =>
     watching = false;
     await watcher;
   }
-}
-
-/**
- * Brings a killed node back as its pod would: the rendered start script copies the rendered
- * config (the initial topology) over the one it ran from, asks the Sentinels for the current
- * primary and execs redis-server. Resolves with the role of its first answer.
- */
-async function restartThroughStartScript(lab: RedisLab, node: LabServer): Promise<string> {
-  const configDir = path.join(lab.root, 'rendered');
-  fs.mkdirSync(configDir, { recursive: true });
-  const [initial] = lab.nodes;
-  for (const n of lab.nodes) {
-    const replicaOf = n === initial ? undefined : { host: initial.host, port: initial.port };
-    fs.writeFileSync(path.join(configDir, `${n.name}.conf`), renderRedisConfig(lab.redisConfigSpec(n, replicaOf)));
-  }
-  const script = renderRedisStartScript({
-    path: `drill/${node.name}`,
-    masterName: lab.masterName,
-    members: lab.nodes.map((n) => ({ name: n.name, host: n.host, port: n.port })),
-    sentinels: lab.sentinels.map((s) => ({ host: s.host, port: s.port })),
-    configDir,
-    runtimeConfig: node.configFile,
-    auth: lab.redisConfigSpec(node, undefined).auth,
-    redisServer: findBinary('redis-server')!,
-    redisCli: findBinary('redis-cli')!,
-  });
-  const scriptFile = path.join(lab.root, `start-${node.name}.sh`);
-  fs.writeFileSync(scriptFile, script);
-  lab.restartWith(node, 'sh', [scriptFile], { POD_NAME: node.name });
-  // The first answer tells what it started as, before Sentinel had a chance to correct it.
-  return waitFor(`${node.name} to answer after the restart`, async () => {
-    const [role] = await lab.withClient(node.port, (c) => c.call('ROLE')) as string[];
-    return role;
-  }, { timeoutMs: 20_000, intervalMs: 20 });
 }
 
 describeWithServers('clients without Sentinel support, through HAProxy, from the rendered configs', () => {
@@ -115,7 +79,7 @@ describeWithServers('clients without Sentinel support, through HAProxy, from the
 
     // The old primary restarts from the initial topology (where it is the primary), as its pod would.
     const { result: firstRole, seen } = await watchStatus(proxy, old.name, async () => {
-      const role = await restartThroughStartScript(redis, old);
+      const role = await redis.restartAsPod(old);
       await waitFor(`${old.name} to replicate from ${promoted.name}`, async () => {
         const info = await redis.replicationInfo(old.port);
         return Number(info.master_port) === promoted.port && info.master_link_status === 'up';
