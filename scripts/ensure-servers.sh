@@ -3,9 +3,10 @@
 # Without root or apt-get it says what is missing; the drills then skip, or fail under CI.
 set -euo pipefail
 
-packages=(postgresql patroni etcd-server etcd-client redis-server redis-sentinel redis-tools haproxy pgbouncer)
+# iproute2 (ip) builds the network namespaces of the partition drills; nsenter (util-linux) is always there.
+packages=(postgresql patroni etcd-server etcd-client redis-server redis-sentinel redis-tools haproxy pgbouncer iproute2)
 binaries=(/usr/lib/postgresql/15/bin/postgres /usr/bin/patroni /usr/bin/etcd /usr/bin/etcdctl
-  /usr/bin/redis-server /usr/bin/redis-sentinel /usr/bin/redis-cli /usr/sbin/haproxy /usr/sbin/pgbouncer)
+  /usr/bin/redis-server /usr/bin/redis-sentinel /usr/bin/redis-cli /usr/sbin/haproxy /usr/sbin/pgbouncer /sbin/ip)
 
 missing=()
 for b in "${binaries[@]}"; do [ -x "$b" ] || missing+=("$b"); done

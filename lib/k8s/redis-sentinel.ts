@@ -6,8 +6,6 @@ import { Baseline } from './baseline';
 import { MultiReplica } from './multi-replica';
 import { REDIS_SENTINEL_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
 import { check, describeValue, HadrError } from '../core/errors';
-import { AppendFsync, ConfDirective, REDIS_PORT, renderRedisConfig } from '../core/redis/redis-config';
-import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../core/redis/redis-primary-proxy';
 import { renderRedisFenceLivenessScript, renderRedisFenceScript } from '../core/redis/redis-fence';
 import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../core/redis/redis-probe-scripts';
 import { RedisPod, renderRedisStartScript } from '../core/redis/redis-start-script';
@@ -24,6 +22,8 @@ import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
 import { defaultPriorityClass } from './private/priority-class';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
+import { AppendFsync, ConfDirective, REDIS_PORT, renderRedisConfig } from '../core/redis/redis-config';
+import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../core/redis/redis-primary-proxy';
 import { EnvValue } from '../core/service/env-value';
 import { HealthCheck } from '../core/service/health-check';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
@@ -86,7 +86,7 @@ export interface RedisSentinelProps {
   /**
    * Failure detection and failover timing.
    *
-   * @default SentinelTiming.default() - down-after 5 s; measured: 6.25 s (median of 3) from kill -9 of the primary to the next acknowledged write, none lost
+   * @default SentinelTiming.default() - down-after 5 s, fence bound 0.7 s; the measured failover is on its `measured` field
    * @see https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#other-sentinel-options
    */
   readonly timing?: SentinelTimingProfile;
@@ -94,12 +94,10 @@ export interface RedisSentinelProps {
   /**
    * What an acknowledged write survives. The default refuses writes unless a replica
    * acknowledged within 2 s: a primary cut off from its replicas, or restarted before Sentinel
-   * demoted it, refuses writes a failover would discard. It bounds loss, it does not remove it:
-   * with both replicas stalled for 4 s before the primary was killed, the drill lost 25,385 of
-   * 54,277 acknowledged writes in the worst of 3 trials (asynchronous replication: 48,462 of
-   * 65,329). For no loss, use `Durability.waitForReplicas(1)` and have writers confirm each
-   * write with WAIT (0 of 10,202 confirmed writes lost in the same scenario). The figures are
-   * on `durability.measured`.
+   * demoted it, refuses writes a failover would discard. It bounds loss, it does not remove it
+   * (both replicas stalled before the primary was killed: see `durability.measured`). For no
+   * loss when the primary dies, use `Durability.waitForReplicas(1)` and have writers confirm
+   * each write with WAIT; for no loss in a partition too, WAIT for every replica.
    *
    * @default Durability.minReplicas(1, Duration.seconds(2))
    * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas
@@ -112,11 +110,11 @@ export interface RedisSentinelProps {
    * image) lets its server take writes only while a majority of the Sentinels names it the
    * primary, and raises `min-replicas-to-write` above the replica count otherwise, which both
    * refuses the writes and fails the primary proxy's check. Without it, a primary cut off from
-   * the Sentinels together with one of its replicas keeps taking writes, and through the proxy,
-   * until the partition heals and Sentinel demotes it: the partition drill lost 13,600 to 15,200
-   * WAIT-confirmed writes that way. The price: a server takes no write while a Sentinel majority
-   * is unreachable from it, and a new primary takes writes about one poll after the Sentinels
-   * name it. `timing.fenceBoundSeconds` is how long a cut-off primary may still take writes.
+   * the Sentinels together with one of its replicas keeps taking writes, through the proxy too,
+   * until the partition heals and Sentinel demotes it (the `partition-unfenced` row of
+   * docs/drills.md). The price: a server takes no write while a Sentinel majority is
+   * unreachable from it, and a new primary takes writes about one poll after the Sentinels name
+   * it. `timing.fenceBoundSeconds` is how long a cut-off primary may still take writes.
    *
    * @default true
    * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas

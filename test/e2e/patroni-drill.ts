@@ -993,6 +993,7 @@ export async function runPatroniDrills(options: PatroniDrillOptions): Promise<Me
 /** The Patroni failover drill: every profile, kill -9 of the leader and switchover. */
 export const patroniFailoverDrill: Drill = {
   id: 'patroni-failover',
+  source: 'test/e2e/patroni-drill.ts',
   description: 'Patroni on etcd behind HAProxy and PgBouncer: kill -9 of the leader anchored to its HA loop, and switchover, per timing profile',
   run: ({ trials, log }) => runPatroniDrills({ trials, log }),
 };

@@ -195,7 +195,8 @@ export async function patroniPartitionTrial(lab: PatroniLab, phase = 0, log?: (l
     await routeLoop;
     for (const probe of probes) await probe.stop();
 
-    const acks: ServerAck[] = [...writerA.acks, ...writerB.acks, ...probes.flatMap((p) => p.acks)].map((a) => ({ atMs: a.atMs, server: a.server, id: a.id }));
+    const acks: ServerAck[] = [...writerA.acks, ...writerB.acks, ...probes.flatMap((p) => p.acks)]
+      .map((a) => ({ atMs: a.atMs, server: a.server, id: a.id }));
     const missing = await lab.missingOnLeader(acks.map((a) => a.id));
     const oldPort = lab.memberPort(old);
     const newPort = lab.memberPort(newLeader);
@@ -260,57 +261,63 @@ export const PATRONI_PARTITION_TOPOLOGY = 'etcd (1 member) as the DCS, 3 Patroni
   + 'each in its own network namespace; the leader and one HAProxy cut off from the rest (trunk link down); one writer through each HAProxy '
   + 'and a probe writing to every member directly';
 
-/** The partition drill for the given profiles: one lab each, `trials` partitions spread over the leader's loop (the first at its worst point). */
-export function patroniPartitionDrill(profiles: readonly string[] = ['default', 'fast']): Drill {
-  return {
-    id: 'patroni-partition',
-    description: 'Patroni in network namespaces: the leader cut off from etcd and the other members, per timing profile',
-    run: async ({ trials, log }) => {
-      const rows: MeasuredRow[] = [];
-      for (const profile of profiles) {
-        const lab = partitionLab(profile, log);
-        try {
-          await lab.up();
-          const versions = await lab.versions();
-          const results: PatroniPartitionResult[] = [];
-          for (let i = 0; i < trials; i++) results.push(await patroniPartitionTrial(lab, i / trials, log));
-          rows.push({
-            system: 'patroni',
-            profile,
-            scenario: 'partition',
-            synchronous: results.every((r) => r.synchronous),
-            trials: results.length,
-            ackedWritesLost: Math.max(...results.map((r) => r.ackedWritesLost)),
-            writesToDeposedPrimary: Math.max(...results.map((r) => r.writesToDeposedPrimary)),
-            demoteSeconds: roundSeconds(Math.max(...results.map((r) => r.demoteMs))),
-            demoteBoundSeconds: lab.profile.ttlSeconds,
-            reruns: [],
-            topology: PATRONI_PARTITION_TOPOLOGY,
-            versions,
-            details: {
-              timing: { ttl: lab.profile.ttlSeconds, loopWait: lab.profile.loopWaitSeconds, retryTimeout: lab.profile.retryTimeoutSeconds, haproxyCheck: lab.profile.haproxyCheck },
-              perTrial: results.map((r) => ({
-                cutMsAfterLeaderLoop: r.msAfterLoop,
-                demoteSeconds: roundSeconds(r.demoteMs),
-                newLeaderSeconds: roundSeconds(r.promotedMs),
-                routeLeftSeconds: { a: roundSeconds(r.routeMs.a), b: roundSeconds(r.routeMs.b) },
-                routeChanges: r.routeChanges,
-                ackedOnOldLeaderSide: r.acked.a,
-                ackedOnMajoritySide: r.acked.b,
-                ackedByOldLeaderAfterCut: r.ackedByOldLeaderAfterCut,
-                writesToDeposedPrimary: r.writesToDeposedPrimary,
-                twoWritableSeconds: roundSeconds(r.twoWritableMs),
-                ackedWritesLost: r.ackedWritesLost,
-                oldLeaderRejoinedAs: r.oldLeaderRejoinedAs,
-              })),
-            },
-          });
-        } finally {
-          await lab.down();
-        }
-      }
-      return rows;
-    },
-  };
-}
+/** Profiles the partition drill measures. */
+const PARTITION_PROFILES = ['default', 'responsive', 'fast'];
 
+/** The partition drill, per profile: one lab each, `trials` partitions spread over the leader's loop (the first at its worst point). */
+export const patroniPartitionDrill: Drill = {
+  id: 'patroni-partition',
+  source: 'test/e2e/patroni-partition-drill.ts',
+  description: 'Patroni in network namespaces: the leader cut off from etcd and the other members, per timing profile',
+  run: async ({ trials, log }) => {
+    const rows: MeasuredRow[] = [];
+    for (const profile of PARTITION_PROFILES) {
+      const lab = partitionLab(profile, log);
+      try {
+        await lab.up();
+        const versions = await lab.versions();
+        const results: PatroniPartitionResult[] = [];
+        for (let i = 0; i < trials; i++) results.push(await patroniPartitionTrial(lab, i / trials, log));
+        rows.push({
+          system: 'patroni',
+          profile,
+          scenario: 'partition',
+          synchronous: results.every((r) => r.synchronous),
+          trials: results.length,
+          ackedWritesLost: Math.max(...results.map((r) => r.ackedWritesLost)),
+          writesToDeposedPrimary: Math.max(...results.map((r) => r.writesToDeposedPrimary)),
+          demoteSeconds: roundSeconds(Math.max(...results.map((r) => r.demoteMs))),
+          demoteBoundSeconds: lab.profile.ttlSeconds,
+          reruns: [],
+          topology: PATRONI_PARTITION_TOPOLOGY,
+          versions,
+          details: {
+            timing: {
+              ttl: lab.profile.ttlSeconds,
+              loopWait: lab.profile.loopWaitSeconds,
+              retryTimeout: lab.profile.retryTimeoutSeconds,
+              haproxyCheck: lab.profile.haproxyCheck,
+            },
+            perTrial: results.map((r) => ({
+              cutMsAfterLeaderLoop: r.msAfterLoop,
+              demoteSeconds: roundSeconds(r.demoteMs),
+              newLeaderSeconds: roundSeconds(r.promotedMs),
+              routeLeftSeconds: { a: roundSeconds(r.routeMs.a), b: roundSeconds(r.routeMs.b) },
+              routeChanges: r.routeChanges,
+              ackedOnOldLeaderSide: r.acked.a,
+              ackedOnMajoritySide: r.acked.b,
+              ackedByOldLeaderAfterCut: r.ackedByOldLeaderAfterCut,
+              writesToDeposedPrimary: r.writesToDeposedPrimary,
+              twoWritableSeconds: roundSeconds(r.twoWritableMs),
+              ackedWritesLost: r.ackedWritesLost,
+              oldLeaderRejoinedAs: r.oldLeaderRejoinedAs,
+            })),
+          },
+        });
+      } finally {
+        await lab.down();
+      }
+    }
+    return rows;
+  },
+};

@@ -20,8 +20,8 @@ import { DrillNetwork, Endpoint, LoopbackNetwork, NamespaceNetwork } from './sup
 import { findBinary, freePorts, ProcessGroup, sleep, StartOptions, waitFor } from './support/processes';
 import { RedisAddress, RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../lib/core/redis/redis-config';
 import { renderRedisFenceScript } from '../../lib/core/redis/redis-fence';
-import { renderRedisStartScript } from '../../lib/core/redis/redis-start-script';
 import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../../lib/core/redis/redis-primary-proxy';
+import { renderRedisStartScript } from '../../lib/core/redis/redis-start-script';
 import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../../lib/core/redis/redis-timing';
 import { renderSentinelAuthScript, renderSentinelConfig } from '../../lib/core/redis/sentinel-config';
 import { renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
@@ -116,8 +116,15 @@ export class RedisLab {
   private readonly processes = new ProcessGroup();
   private readonly clients = new Set<Redis>();
   private readonly endpoints = new Map<number, Endpoint>();
+  /** Versions of the servers, as they report them (INFO server), read at start. */
+  public versions: Readonly<Record<string, string>> = {};
 
-  private constructor(public readonly options: RedisLabOptions, public readonly root: string, public readonly network: DrillNetwork, ports: readonly number[]) {
+  private constructor(
+    public readonly options: RedisLabOptions,
+    public readonly root: string,
+    public readonly network: DrillNetwork,
+    ports: readonly number[],
+  ) {
     // Backslash, dollar, hash and a non-ASCII letter: all must reach the servers byte for byte.
     this.password = `drill\\pw$#é-${randomBytes(6).toString('hex')}`;
     this.reconfigLog = path.join(this.root, 'reconfig.log');
@@ -166,9 +173,6 @@ export class RedisLab {
     }
     this.options.log?.(`lab up in ${this.root}: redis ${this.nodes.map((n) => `${n.host}:${n.port}`).join(', ')}, sentinels ${this.sentinels.map((s) => `${s.host}:${s.port}`).join(', ')}`);
   }
-
-  /** Versions of the servers, as they report them (INFO server), read at start. */
-  public versions: Readonly<Record<string, string>> = {};
 
   /** Whether the fence agents run. */
   public get fenced(): boolean {
@@ -488,7 +492,12 @@ export class PrimaryProxy {
     return proxy;
   }
 
-  private constructor(public readonly name: string, public readonly endpoint: Endpoint, private readonly stats: Endpoint, public readonly config: string) {}
+  private constructor(
+    public readonly name: string,
+    public readonly endpoint: Endpoint,
+    private readonly stats: Endpoint,
+    public readonly config: string,
+  ) {}
 
   /** Check status of each Redis server (UP, DOWN, `UP 1/2` while going down...), from the stats CSV. */
   public status(): Promise<Record<string, string>> {
@@ -847,6 +856,7 @@ export const REDIS_FAILOVER_TOPOLOGY = 'primary + 2 replicas + 3 Sentinels on 12
  */
 export const redisFailoverDrill: Drill = {
   id: 'redis-failover',
+  source: 'test/e2e/redis-drill.ts',
   description: 'Redis with Sentinel: kill -9 of the primary (default and fast timing), and with both replicas lagging per durability',
   run: (options) => runRedisDrills(options),
 };

@@ -31,6 +31,8 @@ const HOLD_AFTER_PROMOTION_MS = 3_000;
 export interface RedisPartitionOptions {
   readonly timing: SentinelTimingProfile;
   readonly durability: RedisDurability;
+  /** Run the fence agents (RedisSentinel's default); false shows what the route did without them. @default true */
+  readonly fence?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -59,8 +61,8 @@ export interface RedisPartitionResult {
   readonly ackedByOldPrimaryAfterCut: number;
   /** The bound the writes are held to: `timing.fenceBoundSeconds`. */
   readonly fenceBoundMs: number;
-  /** From the cut until the old primary refused writes (fenced `min-replicas-to-write`, sampled every 50 ms). */
-  readonly fenceMs: number;
+  /** From the cut until the old primary refused writes (fenced `min-replicas-to-write`, sampled every 50 ms); undefined without fence agents. */
+  readonly fenceMs?: number;
   /** From the cut until the last write the old primary acknowledged, when it acknowledged any after the cut. */
   readonly lastAckFromOldPrimaryMs?: number;
   /** From the cut until each proxy stopped routing to the old primary. */
@@ -180,7 +182,8 @@ class Sampler {
  */
 export async function redisPartitionTrial(options: RedisPartitionOptions): Promise<RedisPartitionResult> {
   const { timing, durability, log } = options;
-  const lab = await RedisLab.up({ timing, durability, network: 'namespaces', extraHosts: [PROXY_A, PROXY_B], log });
+  const fence = options.fence ?? true;
+  const lab = await RedisLab.up({ timing, durability, fence, network: 'namespaces', extraHosts: [PROXY_A, PROXY_B], log });
   const network = lab.network as NamespaceNetwork;
   const writers: AckedWriter[] = [];
   let sampler: Sampler | undefined;
@@ -245,7 +248,7 @@ export async function redisPartitionTrial(options: RedisPartitionOptions): Promi
       writesToDeposedPrimary: fromOld.filter((a) => a.at > cutAt + fenceBoundMs).length,
       ackedByOldPrimaryAfterCut: fromOld.length,
       fenceBoundMs,
-      fenceMs: fenced ? fenced.at - cutAt : Number.POSITIVE_INFINITY,
+      fenceMs: fenced ? fenced.at - cutAt : undefined,
       lastAckFromOldPrimaryMs: fromOld.length > 0 ? fromOld[fromOld.length - 1].at - cutAt : undefined,
       routeMs: {
         a: (sampler.routeLeft(PROXY_A, old.name, cutAt) ?? Number.POSITIVE_INFINITY) - cutAt,
@@ -258,7 +261,8 @@ export async function redisPartitionTrial(options: RedisPartitionOptions): Promi
       samples: rounds,
       versions: { ...lab.versions, haproxy: haproxyVersion() },
     };
-    log?.(`redis partition (${durability.kind}${durability.waitReplicas ? ` ${durability.waitReplicas}` : ''}): fenced ${roundSeconds(result.fenceMs)} s after the cut, `
+    log?.(`redis partition (${durability.kind}${durability.waitReplicas ? ` ${durability.waitReplicas}` : ''}${fence ? '' : ', no fence'}): `
+      + `fenced ${result.fenceMs === undefined ? 'never' : `${roundSeconds(result.fenceMs)} s after the cut`}, `
       + `routes left ${roundSeconds(result.routeMs.a)} / ${roundSeconds(result.routeMs.b)} s, ${result.ackedByOldPrimaryAfterCut} acknowledged by the old primary after the cut `
       + `(${result.writesToDeposedPrimary} after the ${fenceBoundMs} ms bound), lost ${clients.a.lost} of ${clients.a.acked} (side A) and ${clients.b.lost} of ${clients.b.acked} (side B), `
       + `${overlapping} of ${rounds} samples with two writable servers`);
@@ -283,6 +287,8 @@ export interface RedisPartitionDrillOptions {
   readonly trials: number;
   readonly timing: SentinelTimingProfile;
   readonly durabilities: readonly RedisDurability[];
+  /** Fence agents on (the `partition` rows) or off (`partition-unfenced`). @default true */
+  readonly fence?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -295,7 +301,7 @@ export async function runRedisPartitionDrills(options: RedisPartitionDrillOption
     for (let trial = 1; trial <= options.trials; trial++) {
       for (let attempt = 1; ; attempt++) {
         try {
-          results.push(await redisPartitionTrial({ timing: options.timing, durability, log: options.log }));
+          results.push(await redisPartitionTrial({ timing: options.timing, durability, fence: options.fence, log: options.log }));
           break;
         } catch (err) {
           if (!(err instanceof UnplannedFailoverError) || attempt === 3) throw err;
@@ -304,7 +310,7 @@ export async function runRedisPartitionDrills(options: RedisPartitionDrillOption
         }
       }
     }
-    rows.push(partitionRow(options.timing, durability, results, reruns));
+    rows.push(partitionRow(options.timing, durability, results, reruns, options.fence ?? true));
   }
   return rows;
 }
@@ -313,21 +319,23 @@ export async function runRedisPartitionDrills(options: RedisPartitionDrillOption
 export const REDIS_PARTITION_TOPOLOGY = 'primary + 2 replicas + 3 Sentinels + 2 primary proxies, each in its own network namespace; '
   + 'the primary, one replica and one proxy cut off from the rest (trunk link down); one client writing through each proxy';
 
-function partitionRow(timing: SentinelTimingProfile, durability: RedisDurability, results: readonly RedisPartitionResult[], reruns: readonly Rerun[]): MeasuredRow {
+function partitionRow(
+  timing: SentinelTimingProfile, durability: RedisDurability, results: readonly RedisPartitionResult[], reruns: readonly Rerun[], fence: boolean,
+): MeasuredRow {
+  const fenceSeconds = roundSeconds(Math.max(...results.map((r) => r.fenceMs ?? Number.POSITIVE_INFINITY)));
   return {
     system: 'redis',
     profile: timing.name,
-    scenario: 'partition',
+    scenario: fence ? 'partition' : 'partition-unfenced',
     synchronous: durability.kind === 'wait',
     durability: durability.kind,
     ...(durability.waitReplicas > 0 ? { waitReplicas: durability.waitReplicas } : {}),
     trials: results.length,
     ackedWritesLost: Math.max(...results.map((r) => r.ackedWritesLost)),
     writesToDeposedPrimary: Math.max(...results.map((r) => r.writesToDeposedPrimary)),
-    fenceSeconds: roundSeconds(Math.max(...results.map((r) => r.fenceMs))),
-    fenceBoundSeconds: timing.fenceBoundSeconds,
+    ...(fence ? { fenceSeconds, fenceBoundSeconds: timing.fenceBoundSeconds } : {}),
     reruns: [...reruns],
-    topology: REDIS_PARTITION_TOPOLOGY,
+    topology: fence ? REDIS_PARTITION_TOPOLOGY : `${REDIS_PARTITION_TOPOLOGY}; no fence agents (RedisSentinel with fencing: false)`,
     versions: results[0].versions,
     details: {
       downAfterMs: timing.downAfterMs,
@@ -337,7 +345,7 @@ function partitionRow(timing: SentinelTimingProfile, durability: RedisDurability
       waitReplicas: durability.waitReplicas,
       waitTimeoutMs: durability.waitTimeoutMs,
       perTrial: results.map((r) => ({
-        fenceSeconds: roundSeconds(r.fenceMs),
+        fenceSeconds: r.fenceMs === undefined ? null : roundSeconds(r.fenceMs),
         lastAckFromOldPrimarySeconds: r.lastAckFromOldPrimaryMs === undefined ? null : roundSeconds(r.lastAckFromOldPrimaryMs),
         routeLeftSeconds: { a: roundSeconds(r.routeMs.a), b: roundSeconds(r.routeMs.b) },
         promotedSeconds: roundSeconds(r.promotedMs),
@@ -367,6 +375,13 @@ export function partitionDurabilities(): RedisDurability[] {
 /** The partition drill, default timing, every durability. */
 export const redisPartitionDrill: Drill = {
   id: 'redis-partition',
-  description: 'Redis with Sentinel in network namespaces: the primary and a replica cut off from the Sentinel majority, per durability',
-  run: ({ trials, log }) => runRedisPartitionDrills({ trials, log, timing: SentinelTiming.default(), durabilities: partitionDurabilities() }),
+  source: 'test/e2e/redis-partition-drill.ts',
+  description: 'Redis with Sentinel in network namespaces: the primary and a replica cut off from the Sentinel majority, per durability, and once without the fence',
+  run: async ({ trials, log }) => [
+    ...await runRedisPartitionDrills({ trials, log, timing: SentinelTiming.default(), durabilities: partitionDurabilities() }),
+    // The defect the fence removes: the same cut without the agents, with the default durability.
+    ...await runRedisPartitionDrills({
+      trials, log, timing: SentinelTiming.default(), durabilities: [Durability.minReplicas(1, seconds(2))], fence: false,
+    }),
+  ],
 };

@@ -47,7 +47,9 @@ export interface PlannedResult {
 }
 
 /** One planned operation on a fresh lab. */
-export async function plannedTrial(scenario: PlannedScenario, timing: SentinelTimingProfile, durability: RedisDurability, log?: (line: string) => void): Promise<PlannedResult> {
+export async function plannedTrial(
+  scenario: PlannedScenario, timing: SentinelTimingProfile, durability: RedisDurability, log?: (line: string) => void,
+): Promise<PlannedResult> {
   const lab = await RedisLab.up({ timing, durability, log });
   const writers: AckedWriter[] = [];
   try {
@@ -135,6 +137,7 @@ export const REDIS_PLANNED_TOPOLOGY = 'primary + 2 replicas + 3 Sentinels on 127
 /** The planned-maintenance drill: each operation with the default durability and with WAIT 1. */
 export const redisPlannedDrill: Drill = {
   id: 'redis-planned',
+  source: 'test/e2e/redis-planned-drill.ts',
   description: 'Redis planned maintenance: deleting the primary\'s pod (SIGTERM) against SENTINEL FAILOVER with the old primary alive',
   run: async ({ trials, log }) => {
     const timing = SentinelTiming.default();
@@ -153,7 +156,9 @@ export const redisPlannedDrill: Drill = {
   },
 };
 
-function plannedRow(scenario: PlannedScenario, timing: SentinelTimingProfile, durability: RedisDurability, results: readonly PlannedResult[], reruns: readonly Rerun[]): MeasuredRow {
+function plannedRow(
+  scenario: PlannedScenario, timing: SentinelTimingProfile, durability: RedisDurability, results: readonly PlannedResult[], reruns: readonly Rerun[],
+): MeasuredRow {
   const gaps = results.map((r) => r.viaProxy.gapMs);
   return {
     system: 'redis',

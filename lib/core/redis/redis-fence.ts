@@ -131,7 +131,7 @@ export function renderRedisFenceScript(spec: RedisFenceScriptSpec): string {
     '# One RESP command on stdout; LC_ALL=C makes ${#arg} count bytes.',
     "resp() { local arg; printf '*%d\\r\\n' \"$#\"; for arg in \"$@\"; do printf '$%d\\r\\n%s\\r\\n' \"${#arg}\" \"$arg\"; done; }",
     '# Milliseconds since boot, without starting a process: a clock no one can set back.',
-    "now_ms() { local up; read -r up _ < /proc/uptime; now=$(( (${up%.*} * 100 + 10#${up#*.}) * 10 )); }",
+    'now_ms() { local up; read -r up _ < /proc/uptime; now=$(( (${up%.*} * 100 + 10#${up#*.}) * 10 )); }',
     '# Sleep without starting a process: a read that times out on a FIFO nobody writes to.',
     'idle() { read -r -t "$1" _ <&8; }',
     '',

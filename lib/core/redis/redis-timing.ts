@@ -357,7 +357,11 @@ export class Durability {
    * treats a reply below `replicas`, or a connection lost before the reply, as not confirmed.
    * The server config stays asynchronous (`min-replicas-to-write 0`): the guarantee lives in
    * the client. Not strong consistency: a confirmed write is lost when the replicas that have it
-   * are lost or unreachable at failover too.
+   * are lost or unreachable at failover too, which is what a partition does when it leaves the
+   * old primary a replica that confirms: that replica's confirmations are lost with it. With
+   * `replicas` equal to every replica of the topology (2 by default), a confirmed write survives
+   * any partition, since whichever replica the Sentinels promote has it; the price is no
+   * confirmation while any replica is down or out of reach (the partition drill: docs/drills.md).
    *
    * @param replicas replicas that must confirm each write, at least 1
    * @param timeout how long WAIT blocks before it gives up; 1 s unless given
@@ -373,7 +377,8 @@ export class Durability {
       waitReplicas: replicas,
       waitTimeoutMs: timeout.toMilliseconds(),
       guarantee: `a write confirmed by WAIT ${replicas} was in the memory of ${replicas} replica(s) before the client counted it, and Sentinel `
-        + 'promotes the most up-to-date reachable replica, so it survives the loss of the primary (not the loss of those replicas too) '
+        + 'promotes the most up-to-date reachable replica, so it survives the loss of the primary (not the loss of those replicas too, '
+        + 'nor a partition that leaves them with the old primary unless every replica confirms) '
         + measuredClause(MEASURED_LOSS.wait, 'confirmed writes'),
       measured: MEASURED_LOSS.wait,
     };

@@ -21,6 +21,8 @@ class Setup {
   public agent?: ChildProcess;
   public stderr = '';
   public readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-fence-'));
+  /** Settings before this time do not count for {@link waitForSetting}. */
+  public since = 0;
 
   public async start(): Promise<void> {
     this.sentinels = await Promise.all([0, 1, 2].map((i) => FakeRespServer.start((args) => {
@@ -68,8 +70,6 @@ class Setup {
     }
     throw new Error(`no CONFIG SET min-replicas-to-write ${value} within ${timeoutMs} ms; set: ${this.settings().join(', ')}; agent: ${this.stderr}`);
   }
-
-  public since = 0;
 
   public async stop(): Promise<void> {
     if (this.agent?.pid) {

@@ -89,7 +89,7 @@ describe('Durability', () => {
     expect(durability).toMatchObject({ kind: 'wait', minReplicasToWrite: 0, waitReplicas: 1, waitTimeoutMs: 1_000 });
     expect(replicasRequired(durability)).toBe(1);
     expect(Durability.waitForReplicas(2, Duration.millis(250)).waitTimeoutMs).toBe(250);
-    expect(durability.guarantee).toMatch(/survives the loss of the primary \(not the loss of those replicas too\)/);
+    expect(durability.guarantee).toMatch(/survives the loss of the primary \(not the loss of those replicas too, nor a partition that leaves them with the old primary unless every replica confirms\)/);
   });
 
   it('backs each guarantee with the drill: async loses most, min-replicas less, WAIT-confirmed writes none', () => {

@@ -72,6 +72,8 @@ export interface DrillRunOptions {
 export interface Drill {
   /** Stable id, written into each row it produces. */
   readonly id: string;
+  /** The module that measures it: what docs link to as the script behind each figure. */
+  readonly source: string;
   /** What it does, for `npm run drill -- --list`. */
   readonly description: string;
   run(options: DrillRunOptions): Promise<MeasuredRow[]>;

@@ -145,10 +145,11 @@ export class NamespaceNetwork implements DrillNetwork {
   private readonly dir: string;
   private readonly relays = new Map<string, ChildProcess>();
   private readonly namespaces: string[] = [];
-  private readonly exitHook = () => this.removeNow();
+  private readonly exitHook: () => void;
   private sideA = new Set<string>();
 
   private constructor(options: NamespaceNetworkOptions) {
+    this.exitHook = () => this.removeNow();
     this.hosts = [...options.hosts];
     this.dir = options.dir;
     this.description = `each server in its own network namespace (${this.hosts.length} hosts on one 10.77.0.0/24 switch, a trunk between its two sides)`;
