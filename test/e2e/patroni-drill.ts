@@ -1,9 +1,10 @@
 /**
- * The Patroni failover drill: etcd, three Patroni members, HAProxy and PgBouncer on 127.0.0.1,
- * all from the configs lib/core renders; acknowledged writes streamed through HAProxy and
- * through PgBouncer while the leader is killed (kill -9 of Patroni and PostgreSQL) or switched
- * over. RTO = the largest gap between consecutive acknowledged writes; RPO = acknowledged
- * writes missing on the new primary.
+ * The Patroni failover drill: etcd, three Patroni members, HAProxy and PgBouncer on 127.0.0.1
+ * (or each in a network namespace, for the partition drill), all from the configs lib/core
+ * renders; acknowledged writes streamed through HAProxy and through PgBouncer while the leader
+ * is killed (kill -9 of Patroni and PostgreSQL, anchored to its HA loop) or switched over.
+ * RTO = the largest gap between consecutive acknowledged writes; RPO = acknowledged writes
+ * missing on the new primary. The lab here is what the other Patroni drills build on.
  *
  * Set PATRONI_DRILL_KEEP_LOGS=<dir> to keep every server's log after the temp dir is removed.
  */
@@ -182,8 +183,9 @@ export class Writer {
 }
 
 /**
- * Everything one drill needs, started on 127.0.0.1 with free ports under a temp dir, every
- * process recorded by PID (PostgreSQL's postmasters too) and stopped by {@link down}.
+ * Everything one drill needs, started on 127.0.0.1 (or one namespace per server) with free
+ * ports under a temp dir, every process recorded by PID (PostgreSQL's postmasters too) and
+ * stopped by {@link down}.
  */
 export class PatroniLab {
   public readonly profile: PatroniTimingProfile;

@@ -1,7 +1,9 @@
 /**
  * Failover drill for Redis with Sentinel, on real servers started from the configs the core
- * renders: primary + 2 replicas + 3 Sentinels on 127.0.0.1, a client that asks Sentinel for the
- * primary and records every acknowledged write, kill -9 of the primary.
+ * renders: primary + 2 replicas + 3 Sentinels with a fence agent beside each server, on
+ * 127.0.0.1 (or each in a network namespace, for the partition drill), a client that asks
+ * Sentinel for the primary and records every acknowledged write, kill -9 of the primary. The
+ * lab, the writer and the primary proxy here are what the other Redis drills build on.
  *
  * RTO = the largest gap between two consecutive acknowledgements; RPO = acknowledged writes
  * missing on the new primary. Every server is stopped by PID and every directory removed,
@@ -75,8 +77,9 @@ export interface LabServer {
 }
 
 /**
- * Primary + 2 replicas + 3 Sentinels on 127.0.0.1 in a fresh temporary directory, configs and
- * auth include files written by the core renderers and the core auth script.
+ * Primary + 2 replicas + 3 Sentinels (and their fence agents) on 127.0.0.1 or in namespaces, in
+ * a fresh temporary directory, configs, fence scripts and auth include files written by the core
+ * renderers and the core auth script.
  */
 export class RedisLab {
   /** Starts a lab and waits until every Sentinel knows both replicas and the other Sentinels. */
