@@ -150,7 +150,10 @@ export function renderRedisTables(file: DrillsFile): string {
     return trial?.ackedWrites !== undefined ? `${count(r.ackedWritesLost)} of ${count(trial.ackedWrites)}` : count(r.ackedWritesLost);
   };
   const failover = rows('redis-failover').map((r) => `| ${r.profile} | ${r.scenario} | ${durabilityLabel(r)} | ${r.rtoMedianSeconds} s / ${r.rtoMaxSeconds} s | ${worst(r)} |`);
-  const partition = rows('redis-partition').map((r) => `| ${durabilityLabel(r)} | ${r.fenceSeconds} s (bound ${r.fenceBoundSeconds} s) | ${count(r.writesToDeposedPrimary)} | ${count(r.ackedWritesLost)} |`);
+  const partition = rows('redis-partition').map((r) => {
+    const fence = r.fenceSeconds === undefined ? 'never: no fence (`fencing: false`)' : `${r.fenceSeconds} s (bound ${r.fenceBoundSeconds} s)`;
+    return `| ${durabilityLabel(r)} | ${fence} | ${count(r.writesToDeposedPrimary)} | ${count(r.ackedWritesLost)} |`;
+  });
   const planned = rows('redis-planned').map((r) => `| ${r.scenario} | ${durabilityLabel(r)} | ${r.rtoMedianSeconds} s / ${r.rtoMaxSeconds} s | ${count(r.ackedWritesLost)} |`);
   return [
     '| timing | scenario | writes | outage (median / max) | acknowledged writes lost (worst trial) |',

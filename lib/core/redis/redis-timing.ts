@@ -126,9 +126,14 @@ export interface CustomSentinelTimingOptions {
   readonly fence?: CustomFenceTimingOptions;
 }
 
-/** Setup every figure in this file was measured on. */
-const DRILL_ENVIRONMENT = 'redis-server and redis-sentinel 7.0.15 (Debian), primary + 2 replicas + 3 Sentinels on 127.0.0.1, '
-  + 'one ioredis 5.11 client retrying every 50 ms, 2 vCPU shared with other drills, 2026-11-24';
+/** Setup the failover figures in this file were measured on (drill `redis-failover`, docs/drills.md). */
+const DRILL_ENVIRONMENT = 'redis-server and redis-sentinel 7.0.15 (Debian), primary + 2 replicas + 3 Sentinels on 127.0.0.1 with a fence agent '
+  + 'beside each server, one ioredis 5.11 client retrying every 50 ms, 2 vCPU shared with other work, 2026-12-02';
+
+/** Setup the fence figures were measured on (drill `redis-partition`, docs/drills.md). */
+const PARTITION_ENVIRONMENT = 'redis-server and redis-sentinel 7.0.15, HAProxy 2.6; primary + 2 replicas + 3 Sentinels + 2 primary proxies, '
+  + 'each in its own network namespace, the primary, a replica and a proxy cut off from the rest; a client writing through each proxy; '
+  + 'async, min-replicas 1, WAIT 1 and WAIT 2, 3 trials each; 2 vCPU shared with other work, 2026-12-02';
 
 /** The scenario where asynchronous replication loses the most (a plain kill on loopback hides it). */
 const LAGGING_REPLICAS = 'both replicas were stopped (SIGSTOP) for 4 s while one client wrote 4 KiB values, then the primary was killed with kill -9 and the replicas resumed';
@@ -154,7 +159,8 @@ export class SentinelTiming {
    * Calls the primary down after 5 s without a valid PING reply: long enough to ride out a
    * slow fsync or a short network blip, short enough that clients wait seconds rather than the
    * 30 s of Redis' own default. Failover timeout 60 s, one replica resyncing at a time.
-   * Measured: 6.3 s from kill -9 of the primary to the next acknowledged write, none lost.
+   * Measured: 6.4 s (median) from kill -9 of the primary to the next acknowledged write, none lost;
+   * a primary cut off from the Sentinels refused writes within 0.6 s ({@link SentinelTimingProfile.measuredFence}).
    */
   public static default(): SentinelTimingProfile {
     return {
@@ -162,8 +168,9 @@ export class SentinelTiming {
       downAfterMs: 5_000,
       failoverTimeoutMs: 60_000,
       parallelSyncs: 1,
-      measured: { trials: 3, rtoMedianSeconds: 6.25, rtoMaxSeconds: 6.27, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      measured: { trials: 3, rtoMedianSeconds: 6.41, rtoMaxSeconds: 6.5, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
       ...fenced(DEFAULT_FENCE),
+      measuredFence: { trials: 12, fenceMaxSeconds: 0.57, writesToDeposedPrimary: 0, environment: PARTITION_ENVIRONMENT },
     };
   }
 
@@ -171,7 +178,7 @@ export class SentinelTiming {
    * Calls the primary down after 1 s: for a low-latency network (one region), where a stall of
    * the primary longer than 1 s is rarer than the cost of 5 s of failed writes. A longer stall
    * (a huge `KEYS`, a slow fork) causes a failover. Failover timeout 10 s.
-   * Measured: 2.3 s from kill -9 of the primary to the next acknowledged write, none lost.
+   * Measured: 2.4 s (median) from kill -9 of the primary to the next acknowledged write, none lost.
    */
   public static fast(): SentinelTimingProfile {
     return {
@@ -179,7 +186,7 @@ export class SentinelTiming {
       downAfterMs: 1_000,
       failoverTimeoutMs: 10_000,
       parallelSyncs: 1,
-      measured: { trials: 3, rtoMedianSeconds: 2.31, rtoMaxSeconds: 2.31, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      measured: { trials: 3, rtoMedianSeconds: 2.38, rtoMaxSeconds: 2.42, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
       ...fenced(FAST_FENCE),
     };
   }
@@ -262,18 +269,18 @@ export interface RedisDurability {
 /** Measured loss per kind (the drill's lagging-replicas trial). */
 const MEASURED_LOSS: Record<DurabilityKind, MeasuredWriteLoss> = {
   'async': {
-    setting: 'min-replicas-to-write 0', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 65_329, ackedWritesLost: 48_462, environment: DRILL_ENVIRONMENT,
+    setting: 'min-replicas-to-write 0', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 9_920, ackedWritesLost: 6_703, environment: DRILL_ENVIRONMENT,
   },
   'min-replicas': {
     setting: 'min-replicas-to-write 1, min-replicas-max-lag 2',
     scenario: LAGGING_REPLICAS,
     trials: 3,
-    ackedWrites: 54_277,
-    ackedWritesLost: 25_385,
+    ackedWrites: 7_043,
+    ackedWritesLost: 3_328,
     environment: DRILL_ENVIRONMENT,
   },
   'wait': {
-    setting: 'WAIT 1 1000 after every write', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 10_202, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT,
+    setting: 'WAIT 1 1000 after every write', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 1_691, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT,
   },
 };
 
@@ -319,10 +326,11 @@ export class Durability {
    * so when they stall or are cut off, writes stop `maxLag` to `maxLag` + 2 s after their last
    * acknowledgement: that bounds the loss to those seconds of writes, it does not remove it,
    * and it does not bound how far a replica that still acknowledges may trail. With max-lag 2
-   * and a 4 s stall the drill lost about half of what async replication lost, and in two trials
-   * of three the surviving replica needed a full resync before writes resumed (13 s instead of
-   * 7 s). A primary that restarts or is cut off
-   * from its replicas refuses writes instead of taking writes a failover would discard. The
+   * and a 4 s stall the drill lost about half of what async replication lost (`measured`), and
+   * when the surviving replica needs a full resync, writes resume only after it. A primary that
+   * restarts or is cut off from all its replicas refuses writes instead of taking writes a
+   * failover would discard; one cut off together with a replica does not (only the fence agent
+   * stops it). The
    * price: right after a failover the new primary refuses writes until `replicas` replicas
    * follow it; when one needs a full resync, for as long as that takes.
    *
