@@ -139,8 +139,12 @@ const servers = project.addTask('servers', {
 });
 
 project.addTask('drill', {
-  description: 'Run the failover drills with real servers and write bench/drills.json',
+  description: 'Run the drills with real servers, write bench/drills.json and the drill tables of the docs',
   exec: 'tsx bench/drill.ts',
+});
+project.addTask('drills:doc', {
+  description: 'Regenerate docs/drills.md and the README drill tables from bench/drills.json',
+  exec: 'tsx scripts/drills-doc.ts',
 });
 
 // `npm test`: type-check, docs freshness, servers for the drills, jest (drills included), lint.

@@ -41,6 +41,7 @@ export * from './core/redis/sentinel-config';
 export * from './core/redis/redis-primary-proxy';
 export * from './core/redis/redis-probe-scripts';
 export * from './core/redis/redis-start-script';
+export * from './core/redis/redis-fence';
 export * from './core/redis/sentinel-start-script';
 export * from './k8s/redis-sentinel';
 export * from './core/dr/budget';

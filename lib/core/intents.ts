@@ -125,12 +125,10 @@ export interface RedisSpec {
   /**
    * What an acknowledged write survives. The default refuses writes unless a replica
    * acknowledged within 2 s: a primary cut off from its replicas, or restarted before Sentinel
-   * demoted it, refuses writes a failover would discard. It bounds loss, it does not remove it:
-   * with both replicas stalled for 4 s before the primary was killed, the drill lost 25,385 of
-   * 54,277 acknowledged writes in the worst of 3 trials (asynchronous replication: 48,462 of
-   * 65,329). For no loss, use `Durability.waitForReplicas(1)` and have writers confirm each
-   * write with WAIT (0 of 10,202 confirmed writes lost in the same scenario). The figures are
-   * on `durability.measured`.
+   * demoted it, refuses writes a failover would discard. It bounds loss, it does not remove it
+   * (both replicas stalled before the primary was killed: see `durability.measured`). For no
+   * loss when the primary dies, use `Durability.waitForReplicas(1)` and have writers confirm
+   * each write with WAIT; for no loss in a partition too, WAIT for every replica.
    *
    * @default Durability.minReplicas(1, Duration.seconds(2))
    * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas

@@ -430,7 +430,8 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     if (!props.etcdHosts) this.role = this.kubernetesDcsAccess(metadata, serviceAccount);
 
     // Leader Service without selector: Patroni writes its Endpoints in the same update that
-    // moves the leader key, so clients never reach a demoted primary.
+    // moves the leader key. A leader cut off from the API server keeps them until the new leader
+    // takes the key (a ttl), and meanwhile refuses writes it cannot confirm (docs/partitions.md).
     this.primaryService = kubeObject(this, 'PrimaryService', k8s.KubeService.GVK, exposedMetadata(metadata, this.primaryExposure), {
       spec: () => k8s.toJson_ServiceSpec({ ...this.exposedServiceFields(this.primaryExposure), ports: [postgresPort()] }),
     });

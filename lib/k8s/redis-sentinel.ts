@@ -8,7 +8,6 @@ import { Workload } from './workload';
 import { REDIS_SENTINEL_DEFAULTS as DEFAULTS, SERVICE_DEFAULTS } from '../core/defaults';
 import { check, HadrError } from '../core/errors';
 import { RedisSpec } from '../core/intents';
-import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { AppendFsync, ConfDirective, REDIS_PORT, renderRedisConfig } from '../core/redis/redis-config';
 import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../core/redis/redis-primary-proxy';
 import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../core/redis/redis-probe-scripts';
@@ -30,6 +29,8 @@ import { containerResources, restrictedContainerSecurityContext, restrictedPodSe
 import { defaultPriorityClass } from './private/priority-class';
 import { checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
+import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
+import { renderRedisFenceLivenessScript, renderRedisFenceScript } from '../core/redis/redis-fence';
 import { EnvValue } from '../core/service/env-value';
 import { HealthCheck } from '../core/service/health-check';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
@@ -91,10 +92,26 @@ export interface RedisSentinelProps extends RedisSpec {
   /**
    * Failure detection and failover timing.
    *
-   * @default SentinelTiming.default() - down-after 5 s; measured: 6.25 s (median of 3) from kill -9 of the primary to the next acknowledged write, none lost
+   * @default SentinelTiming.default() - down-after 5 s, fence bound 0.7 s; the measured failover is on its `measured` field
    * @see https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/#other-sentinel-options
    */
   readonly timing?: SentinelTimingProfile;
+
+  /**
+   * Fence every Redis server: a `fence` sidecar (`renderRedisFenceScript`, bash in the same
+   * image) lets its server take writes only while a majority of the Sentinels names it the
+   * primary, and raises `min-replicas-to-write` above the replica count otherwise, which both
+   * refuses the writes and fails the primary proxy's check. Without it, a primary cut off from
+   * the Sentinels together with one of its replicas keeps taking writes, through the proxy too,
+   * until the partition heals and Sentinel demotes it (the `partition-unfenced` row of
+   * docs/drills.md). The price: a server takes no write while a Sentinel majority is
+   * unreachable from it, and a new primary takes writes about one poll after the Sentinels name
+   * it. `timing.fenceBoundSeconds` is how long a cut-off primary may still take writes.
+   *
+   * @default true
+   * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas
+   */
+  readonly fencing?: boolean;
 
   /**
    * StorageClass of the data volumes; use one bound in the pod's zone (`WaitForFirstConsumer`).
@@ -280,7 +297,7 @@ const MOUNT = {
   haproxy: '/usr/local/etc/haproxy',
 } as const;
 const PASSWORD_FILE = `${MOUNT.secret}/password`;
-const SCRIPT = { start: 'start.sh', readiness: 'readiness.sh', liveness: 'liveness.sh' } as const;
+const SCRIPT = { start: 'start.sh', readiness: 'readiness.sh', liveness: 'liveness.sh', fence: 'fence.sh', fenceLiveness: 'fence-liveness.sh' } as const;
 /** The config spec fields as the props name them. */
 const REDIS_CONFIG_FIELDS: FieldMapping = [['extraDirectives', 'redisDirectives'], ['announce.host', 'clusterDomain']];
 const SENTINEL_CONFIG_FIELDS: FieldMapping = [['extraDirectives', 'sentinelDirectives'], ['announce.host', 'clusterDomain']];
@@ -369,6 +386,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
   public readonly masterName: string;
   /** Failover timing in use. */
   public readonly timing: SentinelTimingProfile;
+  /** Whether each Redis server runs the fence agent beside it. */
+  public readonly fencing: boolean;
   /** Durability in use; writers follow its `waitReplicas` when it is `wait`. */
   public readonly durability: RedisDurability;
   /** Host of the `<name>-primary` Service (through the primary proxy); undefined without the proxy. */
@@ -455,6 +474,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     this.quorum = props.quorum ?? sentinelMajority(sentinels);
     this.masterName = props.masterName ?? name;
     this.timing = props.timing ?? SentinelTiming.default();
+    this.fencing = props.fencing ?? true;
     this.durability = props.durability ?? Durability.minReplicas(DEFAULTS.durability.minReplicas, seconds(DEFAULTS.durability.maxLagSeconds));
     this.clients = [...(props.clients ?? [NetworkPeer.sameNamespace()])];
 
@@ -513,6 +533,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         dir: MOUNT.data,
         appendFsync: props.appendFsync,
         durability: this.durability,
+        fenced: this.fencing,
         announce: { host: member.host },
         extraDirectives: [...redisDirectives, ...memoryDirectives],
       }));
@@ -555,6 +576,13 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       }),
       [SCRIPT.readiness]: renderRedisReadinessScript({ path, port: PORT.redis, passwordFile: PASSWORD_FILE }),
       [SCRIPT.liveness]: renderRedisLivenessScript({ path, port: PORT.redis }),
+      ...(this.fencing ? {
+        [SCRIPT.fence]: renderRedisFenceScript({
+          path, masterName: this.masterName, members, sentinels: sentinelMembers, passwordFile: PASSWORD_FILE,
+          runtimeDir: MOUNT.tmp, durability: this.durability, timing: this.timing, port: PORT.redis,
+        }),
+        [SCRIPT.fenceLiveness]: renderRedisFenceLivenessScript({ path, runtimeDir: MOUNT.tmp }),
+      } : {}),
     };
     const sentinelFiles: Record<string, string> = {
       ...Object.fromEntries(Object.entries(sentinelConfigs).map(([pod, conf]) => [`${pod}.conf`, conf])),
@@ -598,7 +626,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       zoneTopologyKey: SERVICE_DEFAULTS.zoneTopologyKey,
     };
     const priorityClassName = props.priorityClassName ?? defaultPriorityClass(this);
-    const podSpec = (selector: Readonly<Record<string, string>>, container: k8s.Container, configMapName: string): k8s.PodSpec => ({
+    const podSpec = (selector: Readonly<Record<string, string>>, containers: k8s.Container[], configMapName: string): k8s.PodSpec => ({
       serviceAccountName: serviceAccount.name,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
@@ -607,7 +635,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       securityContext: restrictedPodSecurityContext(DEFAULTS.runAs),
       affinity: antiAffinityFor({ ...selector }, placement),
       topologySpreadConstraints: topologySpreadFor({ ...selector }, placement),
-      containers: [container],
+      containers,
       volumes: [
         { name: 'config', configMap: { name: configMapName } },
         // The runtime config and the password include, in memory and private to the pod.
@@ -629,7 +657,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         selector: { matchLabels: { ...this.selector } },
         template: {
           metadata: { labels, annotations: { 'hadr-constructs.io/redis-config-sha': configChecksum(redisFiles) } },
-          spec: podSpec(this.selector, serverContainer({
+          spec: podSpec(this.selector, withFence(this.fencing, serverContainer({
             name: 'redis',
             image: redisContainer.image,
             port: PORT.redis,
@@ -637,7 +665,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
             // Covers asking the Sentinels at start and replaying the append-only file (LOADING counts as alive).
             startupPeriods: 36,
             volumeMounts: [{ name: 'data', mountPath: MOUNT.data }, { name: 'run', mountPath: MOUNT.redisRuntime }],
-          }), configMap.name),
+          })), configMap.name),
         },
         volumeClaimTemplates: [dataVolumeClaim('data', this.selector, props.storage, props.storageClassName)],
       }),
@@ -652,14 +680,14 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         selector: { matchLabels: { ...this.sentinelSelector } },
         template: {
           metadata: { labels: sentinelLabels, annotations: { 'hadr-constructs.io/sentinel-config-sha': configChecksum(sentinelFiles) } },
-          spec: podSpec(this.sentinelSelector, serverContainer({
+          spec: podSpec(this.sentinelSelector, [serverContainer({
             name: 'sentinel',
             image: sentinelContainer.image,
             port: PORT.sentinel,
             resources: containerResources(sentinelContainer),
             startupPeriods: 24,
             volumeMounts: [{ name: 'run', mountPath: MOUNT.sentinelRuntime }],
-          }), sentinelConfigMap.name),
+          })], sentinelConfigMap.name),
         },
       }),
     });
@@ -923,4 +951,32 @@ function serverContainer(options: ServerContainerOptions): k8s.Container {
       { name: 'tmp', mountPath: MOUNT.tmp },
     ],
   };
+}
+
+/** Resources of the fence agent: bash reading and writing a few sockets, 10 to 30 times a second. */
+const FENCE_RESOURCES: k8s.ResourceRequirements = {
+  requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
+  limits: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('32Mi') },
+};
+
+/**
+ * The Redis container, and with fencing its `fence` sidecar: the same image (bash and its
+ * `/dev/tcp`), the same user, the config and the Secret read-only, its FIFOs and heartbeat in
+ * the pod's /tmp. Ready and alive while its loop runs; fenced or not does not matter there.
+ */
+function withFence(fencing: boolean, redis: k8s.Container): k8s.Container[] {
+  if (!fencing) return [redis];
+  const probe = { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 };
+  return [redis, {
+    name: 'fence',
+    image: redis.image,
+    imagePullPolicy: redis.imagePullPolicy,
+    command: ['bash', `${MOUNT.config}/${SCRIPT.fence}`],
+    env: redis.env,
+    resources: FENCE_RESOURCES,
+    readinessProbe: execProbe(SCRIPT.fenceLiveness, probe),
+    livenessProbe: execProbe(SCRIPT.fenceLiveness, probe),
+    securityContext: redis.securityContext,
+    volumeMounts: (redis.volumeMounts ?? []).filter((m) => ['config', 'secret', 'tmp'].includes(m.name)),
+  }];
 }

@@ -1,20 +1,23 @@
 /**
- * The Patroni failover drill: etcd, three Patroni members, HAProxy and PgBouncer on 127.0.0.1,
- * all from the configs lib/core renders; acknowledged writes streamed through HAProxy and
- * through PgBouncer while the leader is killed (kill -9 of Patroni and PostgreSQL) or switched
- * over. RTO = the largest gap between consecutive acknowledged writes; RPO = acknowledged
- * writes missing on the new primary.
+ * The Patroni failover drill: etcd, three Patroni members, HAProxy and PgBouncer on 127.0.0.1
+ * (or each in a network namespace, for the partition drill), all from the configs lib/core
+ * renders; acknowledged writes streamed through HAProxy and through PgBouncer while the leader
+ * is killed (kill -9 of Patroni and PostgreSQL, anchored to its HA loop) or switched over.
+ * RTO = the largest gap between consecutive acknowledged writes; RPO = acknowledged writes
+ * missing on the new primary. The lab here is what the other Patroni drills build on.
  *
  * Set PATRONI_DRILL_KEEP_LOGS=<dir> to keep every server's log after the temp dir is removed.
  */
+import { spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
-import { freePorts, pidAlive, ProcessGroup, signalGroup, sleep, userIds, waitFor } from './support/processes';
+import { Drill, largestGapMs, MeasuredRow, median, roundSeconds } from './support/drill-results';
+import { DrillNetwork, Endpoint, LoopbackNetwork, NamespaceNetwork } from './support/network';
+import { freePorts, pidAlive, ProcessGroup, signalGroup, sleep, StartOptions, userIds, waitFor } from './support/processes';
 import { patroniEnvironment, PatroniConfigSpec, renderPatroniConfig } from '../../lib/core/postgres/patroni-config';
 import { estimateFailover, PatroniTiming, PatroniTimingProfile } from '../../lib/core/postgres/patroni-timing';
 import { renderPgbouncerIni } from '../../lib/core/postgres/pgbouncer-config';
@@ -58,10 +61,12 @@ export interface ClusterMember {
 /** Which path a writer's connections take. */
 export type WritePath = 'haproxy' | 'pgbouncer';
 
-/** An acknowledged write: the id the primary confirmed and when the confirmation arrived. */
+/** An acknowledged write: the id the primary confirmed, when the confirmation arrived, and the port of the server that gave it. */
 export interface Ack {
   readonly id: number;
   readonly atMs: number;
+  /** `inet_server_port()` of the server that committed it (ports are unique in a lab). */
+  readonly server: number;
 }
 
 /** Options for {@link PatroniLab}. */
@@ -70,15 +75,34 @@ export interface PatroniLabOptions {
   readonly profile: PatroniTimingProfile;
   /** Synchronous mode. @default true */
   readonly synchronous?: boolean;
+  /**
+   * Every server on 127.0.0.1, or each in a network namespace of its own, so a drill can cut
+   * the network between them.
+   * @default 'loopback'
+   */
+  readonly network?: 'loopback' | 'namespaces';
+  /** HAProxies routing on Patroni's checks, each on its own host. @default ['haproxy'] */
+  readonly proxies?: readonly string[];
+  /** PgBouncer in front of the first HAProxy. @default true */
+  readonly pgbouncer?: boolean;
   /** Progress lines. @default - silent */
   readonly log?: (line: string) => void;
 }
 
 interface MemberPorts {
   readonly name: string;
+  /** The address it listens on and announces. */
+  readonly host: string;
   readonly pgPort: number;
   readonly apiPort: number;
   readonly dir: string;
+}
+
+/** Ports of one HAProxy: writes, reads and its stats page. */
+interface ProxyPorts {
+  readonly primary: number;
+  readonly replicas: number;
+  readonly stats: number;
 }
 
 const MEMBERS = 3;
@@ -86,6 +110,8 @@ const DRILL_USER = 'drill';
 const DRILL_TABLE = 'drill_writes';
 /** Ids of writes through PgBouncer start here, so the two writers never collide. */
 const PGBOUNCER_ID_BASE = 1_000_000_000;
+/** Ids a drill reserves for its own writes (probes) start here. */
+const RESERVED_ID_BASE = 2_000_000_000;
 
 /**
  * A bounded writer: inserts one row per transaction, records every acknowledged id with its
@@ -126,8 +152,8 @@ export class Writer {
       const id = this.nextId++;
       try {
         if (!this.client) this.client = await this.open();
-        await this.client.query(`INSERT INTO ${DRILL_TABLE} (id, via) VALUES ($1, $2)`, [id, this.via]);
-        this.acks.push({ id, atMs: Date.now() });
+        const res = await this.client.query<{ port: number }>(`INSERT INTO ${DRILL_TABLE} (id, via) VALUES ($1, $2) RETURNING inet_server_port() AS port`, [id, this.via]);
+        this.acks.push({ id, atMs: Date.now(), server: Number(res.rows[0]?.port) });
       } catch {
         this.errors++;
         await this.close();
@@ -157,18 +183,24 @@ export class Writer {
 }
 
 /**
- * Everything one drill needs, started on 127.0.0.1 with free ports under a temp dir, every
- * process recorded by PID (PostgreSQL's postmasters too) and stopped by {@link down}.
+ * Everything one drill needs, started on 127.0.0.1 (or one namespace per server) with free
+ * ports under a temp dir, every process recorded by PID (PostgreSQL's postmasters too) and
+ * stopped by {@link down}.
  */
 export class PatroniLab {
   public readonly profile: PatroniTimingProfile;
   public readonly synchronous: boolean;
+  /** Hosts of the HAProxies. */
+  public readonly proxies: readonly string[];
   private readonly log: (line: string) => void;
   private readonly procs = new ProcessGroup();
   private readonly postmasters = new Set<number>();
   private dir = '';
   private members: MemberPorts[] = [];
-  private ports = { etcdClient: 0, etcdPeer: 0, haproxyPrimary: 0, haproxyReplicas: 0, haproxyStats: 0, pgbouncer: 0 };
+  private ports = { etcdClient: 0, etcdPeer: 0, pgbouncer: 0 };
+  private readonly proxyPorts = new Map<string, ProxyPorts>();
+  private readonly endpoints = new Map<number, Endpoint>();
+  private networkInUse: DrillNetwork = new LoopbackNetwork();
   private readonly passwords = {
     superuser: randomBytes(18).toString('hex'),
     replication: randomBytes(18).toString('hex'),
@@ -178,11 +210,16 @@ export class PatroniLab {
   private readonly user = process.getuid?.() === 0 ? userIds('postgres') : undefined;
   private nextHaproxyId = 1;
   private nextPgbouncerId = PGBOUNCER_ID_BASE;
+  private nextReservedId = RESERVED_ID_BASE;
   private readonly exitHook: () => void;
+
+  private readonly options: PatroniLabOptions;
 
   constructor(options: PatroniLabOptions) {
     this.profile = options.profile;
     this.synchronous = options.synchronous ?? true;
+    this.proxies = options.proxies ?? ['haproxy'];
+    this.options = options;
     this.log = options.log ?? (() => undefined);
     this.exitHook = () => this.killPostmastersNow();
     process.on('exit', this.exitHook);
@@ -193,28 +230,81 @@ export class PatroniLab {
     return (estimateFailover(this.profile).maxSeconds + 30) * 1000;
   }
 
-  /** Starts etcd, three Patroni members, HAProxy and PgBouncer, and waits until all are healthy. */
+  /** The network the servers run on. */
+  public get network(): DrillNetwork {
+    return this.networkInUse;
+  }
+
+  /** Starts etcd, three Patroni members, the HAProxies and PgBouncer, and waits until all are healthy. */
   public async up(): Promise<void> {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'patroni-drill-'));
     this.own(this.dir);
-    const ports = await freePorts(2 + 2 * MEMBERS + 4);
-    this.ports = {
-      etcdClient: ports[0], etcdPeer: ports[1],
-      haproxyPrimary: ports[2 + 2 * MEMBERS], haproxyReplicas: ports[3 + 2 * MEMBERS],
-      haproxyStats: ports[4 + 2 * MEMBERS], pgbouncer: ports[5 + 2 * MEMBERS],
-    };
+    const pgbouncer = this.options.pgbouncer ?? true;
+    const hosts = ['etcd', ...Array.from({ length: MEMBERS }, (_, i) => `pg${i}`), ...this.proxies, ...(pgbouncer ? ['pgbouncer'] : [])];
+    if (this.options.network === 'namespaces') {
+      const socketsDir = path.join(this.dir, 'net');
+      fs.mkdirSync(socketsDir);
+      this.networkInUse = await NamespaceNetwork.create({ hosts, dir: socketsDir });
+    }
+    const ports = await freePorts(3 + 2 * MEMBERS + 3 * this.proxies.length);
+    this.ports = { etcdClient: ports[0], etcdPeer: ports[1], pgbouncer: ports[2] };
     this.members = Array.from({ length: MEMBERS }, (_, i) => ({
-      name: `pg${i}`, pgPort: ports[2 + 2 * i], apiPort: ports[3 + 2 * i], dir: path.join(this.dir, `pg${i}`),
+      name: `pg${i}`, host: this.network.address(`pg${i}`), pgPort: ports[3 + 2 * i], apiPort: ports[4 + 2 * i], dir: path.join(this.dir, `pg${i}`),
     }));
+    this.proxies.forEach((proxy, i) => {
+      const base = 3 + 2 * MEMBERS + 3 * i;
+      this.proxyPorts.set(proxy, { primary: ports[base], replicas: ports[base + 1], stats: ports[base + 2] });
+    });
+    await this.exposeAll(pgbouncer);
     const started = Date.now();
     await this.startEtcd();
     for (const m of this.members) this.writePatroniConfig(m);
     for (const m of this.members) this.startPatroni(m);
-    await this.startHaproxy();
+    for (const proxy of this.proxies) await this.startHaproxy(proxy);
     const { leader } = await this.waitHealthy(120_000);
     await this.prepareDatabase(leader);
-    await this.startPgbouncer();
-    this.log(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (profile ${this.profile.name}, leader ${leader})`);
+    if (pgbouncer) await this.startPgbouncer();
+    this.log(`lab up in ${((Date.now() - started) / 1000).toFixed(1)} s (profile ${this.profile.name}, leader ${leader}, ${this.network.description})`);
+  }
+
+  /** Every port the test talks to, reachable from here (through relays when the servers are in namespaces). */
+  private async exposeAll(pgbouncer: boolean): Promise<void> {
+    const expose = async (host: string, port: number, target?: string) => this.endpoints.set(port, await this.network.expose(host, port, target));
+    await expose('etcd', this.ports.etcdClient);
+    for (const m of this.members) {
+      await expose(m.name, m.pgPort);
+      await expose(m.name, m.apiPort);
+    }
+    for (const [proxy, ports] of this.proxyPorts) {
+      await expose(proxy, ports.primary);
+      await expose(proxy, ports.stats, '127.0.0.1');
+    }
+    if (pgbouncer) await expose('pgbouncer', this.ports.pgbouncer);
+  }
+
+  /** Where the test connects to `port`. */
+  private endpoint(port: number): Endpoint {
+    const endpoint = this.endpoints.get(port);
+    if (!endpoint) throw new Error(`port ${port} is not exposed`);
+    return endpoint;
+  }
+
+  /** Host and port for a pg client: TCP, or a relay's socket directory. */
+  private pgTarget(port: number): { host: string; port: number } {
+    const endpoint = this.endpoint(port);
+    return 'path' in endpoint ? { host: path.dirname(endpoint.path), port } : endpoint;
+  }
+
+  /** A bounded HTTP request to a server of the lab. */
+  public request(method: string, port: number, urlPath: string, body: string | undefined, timeoutMs: number): Promise<HttpResult> {
+    return httpRequest(method, this.endpoint(port), urlPath, body, timeoutMs);
+  }
+
+  /** Starts a process on a host of the lab's network, in the lab's process group. */
+  private start(name: string, host: string, command: string, args: readonly string[], options: StartOptions): void {
+    const onHost = this.network.command(host, { command, args, user: options.user });
+    const inNamespace = onHost.command !== command;
+    this.procs.start(name, onHost.command, onHost.args, { ...options, user: inNamespace ? undefined : options.user });
   }
 
   /** Stops everything by PID, PostgreSQL included, and removes the temp dir. */
@@ -223,6 +313,7 @@ export class PatroniLab {
       await this.procs.stopAll();
     } finally {
       await this.killPostmasters();
+      await this.network.close();
       process.removeListener('exit', this.exitHook);
       if (this.dir) {
         this.keepLogs();
@@ -240,7 +331,7 @@ export class PatroniLab {
   public async cluster(): Promise<ClusterMember[]> {
     for (const m of this.members) {
       try {
-        const body = await httpRequest('GET', `http://127.0.0.1:${m.apiPort}/cluster`, undefined, 1500);
+        const body = await this.request('GET', m.apiPort, '/cluster', undefined, 1500);
         if (body.status === 200) return (JSON.parse(body.text) as { members: ClusterMember[] }).members;
       } catch {
         // try the next member
@@ -250,8 +341,8 @@ export class PatroniLab {
   }
 
   /** Servers of an HAProxy listener that are UP. */
-  public async haproxyUp(listener: 'primary' | 'replicas'): Promise<string[]> {
-    const res = await httpRequest('GET', `http://127.0.0.1:${this.ports.haproxyStats}/stats;csv`, undefined, 1500);
+  public async haproxyUp(listener: 'primary' | 'replicas', proxy = this.proxies[0]): Promise<string[]> {
+    const res = await this.request('GET', this.proxyPorts.get(proxy)!.stats, '/stats;csv', undefined, 1500);
     const rows = res.text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(','));
     return rows.filter((r) => r[0] === listener && r[1] !== 'FRONTEND' && r[1] !== 'BACKEND' && r[17] === 'UP').map((r) => r[1]);
   }
@@ -270,10 +361,31 @@ export class PatroniLab {
       if (!replicas.every((m) => ['running', 'streaming'].includes(m.state) && (m.lag === 0 || m.lag === '0'))) return undefined;
       const sync = members.find((m) => m.role === 'sync_standby');
       if (this.synchronous && !sync) return undefined;
-      const up = await this.haproxyUp('primary');
-      if (up.length !== 1 || up[0] !== leader.name) return undefined;
+      for (const proxy of this.proxies) {
+        const up = await this.haproxyUp('primary', proxy);
+        if (up.length !== 1 || up[0] !== leader.name) return undefined;
+      }
       return { leader: leader.name, syncStandby: sync?.name };
     }, { timeoutMs, intervalMs: 250 });
+  }
+
+  /** The cluster as one member reports it (a member on the side of a partition the test asks about). */
+  public async clusterFrom(name: string): Promise<ClusterMember[]> {
+    const body = await this.request('GET', this.member(name).apiPort, '/cluster', undefined, 1500);
+    if (body.status !== 200) throw new Error(`${name} answers GET /cluster with ${body.status}`);
+    return (JSON.parse(body.text) as { members: ClusterMember[] }).members;
+  }
+
+  /** The PostgreSQL port of a member: what `inet_server_port()` answers there (ports are unique in a lab). */
+  public memberPort(name: string): number {
+    return this.member(name).pgPort;
+  }
+
+  /** A range of 10,000,000 ids no writer of this lab uses, for a drill's own writes. */
+  public reserveIds(): number {
+    const first = this.nextReservedId;
+    this.nextReservedId += 10_000_000;
+    return first;
   }
 
   /** Name of the current leader. */
@@ -325,26 +437,81 @@ export class PatroniLab {
     const { leader, syncStandby } = await this.waitHealthy();
     const candidate = syncStandby ?? this.memberNames().find((n) => n !== leader)!;
     const atMs = Date.now();
-    const res = await httpRequest('POST', `http://127.0.0.1:${this.member(leader).apiPort}/switchover`,
-      JSON.stringify({ leader, candidate }), this.failoverBoundMs);
+    const res = await this.request('POST', this.member(leader).apiPort, '/switchover', JSON.stringify({ leader, candidate }), this.failoverBoundMs);
     if (res.status !== 200) throw new Error(`switchover ${leader} -> ${candidate} refused: ${res.status} ${res.text}`);
     this.log(`switchover ${leader} -> ${candidate}: ${res.text.trim()}`);
     return { from: leader, to: candidate, atMs };
   }
 
-  /** A writer through HAProxy's primary port or through PgBouncer. */
-  public writer(via: WritePath): Writer {
-    const port = via === 'haproxy' ? this.ports.haproxyPrimary : this.ports.pgbouncer;
+  /** A writer through an HAProxy's primary port (the first HAProxy unless named) or through PgBouncer. */
+  public writer(via: WritePath, proxy = this.proxies[0]): Writer {
+    const port = via === 'haproxy' ? this.proxyPorts.get(proxy)!.primary : this.ports.pgbouncer;
     // A query may wait through the whole failover in PgBouncer; bounded all the same.
     const queryTimeout = via === 'pgbouncer' ? this.failoverBoundMs : 5_000;
     const connect = () => new Client({
-      host: '127.0.0.1', port, user: DRILL_USER, password: this.passwords.drill, database: 'postgres',
+      ...this.pgTarget(port), user: DRILL_USER, password: this.passwords.drill, database: 'postgres',
       connectionTimeoutMillis: 3_000, query_timeout: queryTimeout, keepAlive: true,
     });
     const first = via === 'haproxy' ? this.nextHaproxyId : this.nextPgbouncerId;
     if (via === 'haproxy') this.nextHaproxyId += 10_000_000;
     else this.nextPgbouncerId += 10_000_000;
     return new Writer(connect, first, via);
+  }
+
+  /**
+   * Resolves with the time (Date.now()) the leader's next HA loop ended: the first new log line
+   * "no action. I am (<leader>), the leader with the lock", which Patroni writes right after
+   * renewing its key. The log is polled every 10 ms, so the anchor is late by at most that.
+   */
+  public async waitForLeaderLoop(leader: string): Promise<number> {
+    const file = path.join(this.dir, `patroni-${leader}.log`);
+    const from = fs.statSync(file).size;
+    const marker = `I am (${leader}), the leader with the lock`;
+    return waitFor(`${leader}'s next HA loop`, async () => {
+      const size = fs.statSync(file).size;
+      if (size <= from) return undefined;
+      const fd = fs.openSync(file, 'r');
+      try {
+        const buffer = Buffer.alloc(size - from);
+        fs.readSync(fd, buffer, 0, buffer.length, from);
+        return buffer.toString('utf8').includes(marker) ? Date.now() : undefined;
+      } finally {
+        fs.closeSync(fd);
+      }
+    }, { timeoutMs: (this.profile.loopWaitSeconds + this.profile.retryTimeoutSeconds) * 2_000 + 5_000, intervalMs: 10 });
+  }
+
+  /** Whether the running cluster is in synchronous mode (`GET /config`) with a synchronous standby in place. */
+  public async synchronousNow(): Promise<boolean> {
+    const leader = this.member(await this.leader());
+    const config = JSON.parse((await this.request('GET', leader.apiPort, '/config', undefined, 2_000)).text) as { synchronous_mode?: boolean };
+    return config.synchronous_mode === true && (await this.cluster()).some((m) => m.role === 'sync_standby');
+  }
+
+  /** Versions of the servers that run, as they report them. */
+  public async versions(): Promise<Record<string, string>> {
+    const leader = this.member(await this.leader());
+    const patroni = JSON.parse((await this.request('GET', leader.apiPort, '/patroni', undefined, 2_000)).text) as { patroni: { version: string } };
+    const etcd = JSON.parse((await this.request('GET', this.ports.etcdClient, '/version', undefined, 2_000)).text) as { etcdserver: string };
+    const client = this.superuserClient(leader.pgPort);
+    await client.connect();
+    let postgres: string;
+    try {
+      postgres = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+    } finally {
+      await client.end();
+    }
+    const binary = (command: string, args: string[], pattern: RegExp) => {
+      const out = spawnSync(command, args, { encoding: 'utf8' });
+      return pattern.exec(`${out.stdout}${out.stderr}`)?.[1] ?? 'unknown';
+    };
+    return {
+      patroni: patroni.patroni.version,
+      postgresql: postgres.split(' ')[0],
+      etcd: etcd.etcdserver,
+      haproxy: binary('haproxy', ['-v'], /version (\S+)/),
+      ...(this.options.pgbouncer ?? true ? { pgbouncer: binary('pgbouncer', ['-V'], /PgBouncer (\S+)/) } : {}),
+    };
   }
 
   /** Acknowledged ids that the current leader does not have. */
@@ -434,16 +601,17 @@ export class PatroniLab {
 
   private async startEtcd(): Promise<void> {
     const dataDir = path.join(this.dir, 'etcd');
-    const peer = `http://127.0.0.1:${this.ports.etcdPeer}`;
-    const client = `http://127.0.0.1:${this.ports.etcdClient}`;
-    this.procs.start('etcd', 'etcd', [
+    const address = this.network.address('etcd');
+    const peer = `http://${address}:${this.ports.etcdPeer}`;
+    const client = `http://${address}:${this.ports.etcdClient}`;
+    this.start('etcd', 'etcd', 'etcd', [
       '--name', 'e0', '--data-dir', dataDir,
       '--listen-client-urls', client, '--advertise-client-urls', client,
       '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
       '--initial-cluster', `e0=${peer}`, '--initial-cluster-state', 'new',
     ], { logFile: path.join(this.dir, 'etcd.log') });
     await waitFor('etcd health', async () => {
-      const res = await httpRequest('GET', `${client}/health`, undefined, 1000);
+      const res = await this.request('GET', this.ports.etcdClient, '/health', undefined, 1000);
       return res.status === 200 && res.text.includes('true');
     }, { timeoutMs: 20_000, intervalMs: 100 });
   }
@@ -455,20 +623,20 @@ export class PatroniLab {
       scope: 'drill',
       name: m.name,
       members: MEMBERS,
-      dcs: { kind: 'etcd3', hosts: [`127.0.0.1:${this.ports.etcdClient}`] },
-      restApi: { listenAddress: '127.0.0.1', port: m.apiPort, connectAddress: '127.0.0.1' },
+      dcs: { kind: 'etcd3', hosts: [`${this.network.address('etcd')}:${this.ports.etcdClient}`] },
+      restApi: { listenAddress: m.host, port: m.apiPort, connectAddress: m.host },
       timing: this.profile,
       synchronousMode: this.synchronous,
       parameters: { shared_buffers: '32MB', max_wal_size: '256MB', max_connections: 100 },
       postgresql: {
-        listenAddress: '127.0.0.1',
+        listenAddress: m.host,
         port: m.pgPort,
-        connectAddress: '127.0.0.1',
+        connectAddress: m.host,
         dataDir: path.join(m.dir, 'data'),
         binDir: postgresBinDir(),
         pgpass: path.join(m.dir, 'pgpass'),
         parameters: { unix_socket_directories: m.dir },
-        clientCidrs: ['127.0.0.1/32'],
+        clientCidrs: [this.network.cidr],
       },
     };
   }
@@ -497,7 +665,7 @@ export class PatroniLab {
   }
 
   private startPatroni(m: MemberPorts): void {
-    this.procs.start(`patroni-${m.name}`, 'patroni', [path.join(m.dir, 'patroni.yml')], {
+    this.start(`patroni-${m.name}`, m.name, 'patroni', [path.join(m.dir, 'patroni.yml')], {
       logFile: path.join(this.dir, `patroni-${m.name}.log`),
       cwd: m.dir,
       env: this.patroniEnv(m),
@@ -505,21 +673,22 @@ export class PatroniLab {
     });
   }
 
-  private async startHaproxy(): Promise<void> {
-    const cfg = path.join(this.dir, 'haproxy.cfg');
+  private async startHaproxy(proxy: string): Promise<void> {
+    const ports = this.proxyPorts.get(proxy)!;
+    const cfg = path.join(this.dir, `${proxy}.cfg`);
     fs.writeFileSync(cfg, renderHaproxyConfig({
-      path: 'drill/haproxy',
+      path: `drill/${proxy}`,
       listeners: patroniListeners({
-        members: this.members.map((m) => ({ name: m.name, host: '127.0.0.1', port: m.pgPort, apiPort: m.apiPort })),
-        primaryPort: this.ports.haproxyPrimary,
-        replicaPort: this.ports.haproxyReplicas,
-        bindAddress: '127.0.0.1',
+        members: this.members.map((m) => ({ name: m.name, host: m.host, port: m.pgPort, apiPort: m.apiPort })),
+        primaryPort: ports.primary,
+        replicaPort: ports.replicas,
+        bindAddress: this.network.address(proxy),
         checks: this.profile.haproxyCheck,
       }),
-      stats: { port: this.ports.haproxyStats, bindAddress: '127.0.0.1', uri: '/stats' },
+      stats: { port: ports.stats, bindAddress: '127.0.0.1', uri: '/stats' },
     }));
-    this.procs.start('haproxy', 'haproxy', ['-db', '-f', cfg], { logFile: path.join(this.dir, 'haproxy.log') });
-    await waitFor('HAProxy stats', async () => (await this.haproxyUp('primary')) !== undefined, { timeoutMs: 10_000 });
+    this.start(proxy, proxy, 'haproxy', ['-db', '-f', cfg], { logFile: path.join(this.dir, `${proxy}.log`) });
+    await waitFor(`${proxy} stats`, async () => (await this.haproxyUp('primary', proxy)) !== undefined, { timeoutMs: 10_000 });
   }
 
   /** Table for the writers and a non-superuser role for them (its SCRAM secret goes to PgBouncer). */
@@ -554,18 +723,18 @@ export class PatroniLab {
     const ini = path.join(dir, 'pgbouncer.ini');
     fs.writeFileSync(ini, renderPgbouncerIni({
       path: 'drill/pgbouncer',
-      listenAddress: '127.0.0.1',
+      listenAddress: this.network.address('pgbouncer'),
       listenPort: this.ports.pgbouncer,
-      databases: [{ name: 'postgres', host: '127.0.0.1', port: this.ports.haproxyPrimary }],
+      databases: [{ name: 'postgres', host: this.network.address(this.proxies[0]), port: this.proxyPorts.get(this.proxies[0])!.primary }],
       auth: { file: userlist },
       failoverBudget: seconds(estimateFailover(this.profile).maxSeconds),
       queryWaitTimeout: seconds(Math.max(120, Math.ceil(estimateFailover(this.profile).maxSeconds) + 30)),
     }));
     this.own(ini);
-    this.procs.start('pgbouncer', 'pgbouncer', [ini], { logFile: path.join(this.dir, 'pgbouncer.log'), user: this.user });
+    this.start('pgbouncer', 'pgbouncer', 'pgbouncer', [ini], { logFile: path.join(this.dir, 'pgbouncer.log'), user: this.user });
     await waitFor('PgBouncer to accept a write', async () => {
       const probe = new Client({
-        host: '127.0.0.1', port: this.ports.pgbouncer, user: DRILL_USER, password: this.passwords.drill, database: 'postgres', connectionTimeoutMillis: 1000,
+        ...this.pgTarget(this.ports.pgbouncer), user: DRILL_USER, password: this.passwords.drill, database: 'postgres', connectionTimeoutMillis: 1000,
       });
       probe.on('error', () => undefined);
       try {
@@ -578,10 +747,11 @@ export class PatroniLab {
     }, { timeoutMs: 15_000, intervalMs: 200 });
   }
 
-  private superuserClient(port: number): Client {
+  /** A superuser connection to the PostgreSQL on `port` (not connected yet). */
+  public superuserClient(port: number, timeouts = { connectMs: 3_000, queryMs: 10_000 }): Client {
     const client = new Client({
-      host: '127.0.0.1', port, user: 'postgres', password: this.passwords.superuser, database: 'postgres',
-      connectionTimeoutMillis: 3_000, query_timeout: 10_000,
+      ...this.pgTarget(port), user: 'postgres', password: this.passwords.superuser, database: 'postgres',
+      connectionTimeoutMillis: timeouts.connectMs, query_timeout: timeouts.queryMs,
     });
     client.on('error', () => undefined);
     return client;
@@ -647,21 +817,24 @@ function childPids(parent: number): number[] {
   return children;
 }
 
-interface HttpResult {
+/** Status and body of an HTTP reply. */
+export interface HttpResult {
   readonly status: number;
   readonly text: string;
 }
 
-/** A bounded HTTP request to 127.0.0.1. */
-export function httpRequest(method: string, url: string, body: string | undefined, timeoutMs: number): Promise<HttpResult> {
+/** A bounded HTTP request to a server, over TCP or a relay's Unix socket. */
+export function httpRequest(method: string, endpoint: Endpoint, urlPath: string, body: string | undefined, timeoutMs: number): Promise<HttpResult> {
+  const url = 'path' in endpoint ? 'http://localhost' + urlPath : `http://${endpoint.host}:${endpoint.port}${urlPath}`;
+  const socket = 'path' in endpoint ? { socketPath: endpoint.path } : {};
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, timeout: timeoutMs, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+    const req = http.request(url, { method, timeout: timeoutMs, ...socket, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath} timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     if (body) req.write(body);
     req.end();
@@ -676,6 +849,10 @@ export interface TrialResult {
   readonly scenario: 'kill-primary' | 'switchover';
   readonly from: string;
   readonly to: string;
+  /** Where in the leader's HA loop the kill landed: ms after the leader last renewed its key. */
+  readonly msAfterLoop?: number;
+  /** Synchronous mode as the running cluster reported it (`GET /config`), with a synchronous standby in place. */
+  readonly synchronous: boolean;
   /** Largest gap between acknowledged writes through HAProxy. */
   readonly rtoHaproxyMs: number;
   /** Largest gap between acknowledged writes through PgBouncer. */
@@ -697,18 +874,20 @@ const STEADY_MS = 2_000;
  * One kill -9 of the leader (Patroni, postmaster and children) during a stream of writes through
  * HAProxy and PgBouncer; then the old leader is restarted and must rejoin as a replica.
  *
- * `phase` (0 to 1) delays the kill by that fraction of loop_wait. The outage depends on how long
- * before the crash the leader last renewed its key, and every trial otherwise starts at the same
- * point of the leader's loop (right after the synchronous standby is confirmed), so trials spread
- * over the loop measure the real distribution instead of one point of it.
+ * The kill is anchored to the leader's HA loop: the drill watches the leader's log for the line
+ * each loop ends with ("the leader with the lock", written right after it renewed its key) and
+ * kills `phase` (0 to 1) of loop_wait later. The leader key expires ttl after that renewal, so
+ * phase 0 is the worst point of the loop (the longest outage) and phase close to 1 the best.
  */
 export async function killPrimaryTrial(lab: PatroniLab, phase = 0): Promise<TrialResult> {
   await lab.waitHealthy();
+  let loopAt = 0;
   return measureDisruption(lab, 'kill-primary', async () => {
-    await sleep(phase * lab.profile.loopWaitSeconds * 1000);
+    loopAt = await lab.waitForLeaderLoop(await lab.leader());
+    await sleep(Math.max(0, loopAt + phase * lab.profile.loopWaitSeconds * 1000 - Date.now()));
     const { killed, atMs } = await lab.killLeader();
     const next = await lab.waitForNewLeader(killed);
-    return { from: killed, to: next, atMs };
+    return { from: killed, to: next, atMs, msAfterLoop: atMs - loopAt };
   }, async (from) => {
     lab.restartMember(from);
   });
@@ -723,14 +902,15 @@ export async function switchoverTrial(lab: PatroniLab): Promise<TrialResult> {
 async function measureDisruption(
   lab: PatroniLab,
   scenario: TrialResult['scenario'],
-  disrupt: () => Promise<{ from: string; to: string; atMs: number }>,
+  disrupt: () => Promise<{ from: string; to: string; atMs: number; msAfterLoop?: number }>,
   recoverOld: (from: string) => Promise<void>,
 ): Promise<TrialResult> {
+  const synchronous = await lab.synchronousNow();
   const viaHaproxy = lab.writer('haproxy');
   const viaPgbouncer = lab.writer('pgbouncer');
   viaHaproxy.start();
   viaPgbouncer.start();
-  let event: { from: string; to: string; atMs: number };
+  let event: { from: string; to: string; atMs: number; msAfterLoop?: number };
   try {
     await waitFor('both writers to be acknowledged', async () => viaHaproxy.acks.length > 20 && viaPgbouncer.acks.length > 20, { timeoutMs: 15_000 });
     await sleep(STEADY_MS);
@@ -751,6 +931,8 @@ async function measureDisruption(
     scenario,
     from: event.from,
     to: event.to,
+    msAfterLoop: event.msAfterLoop,
+    synchronous,
     rtoHaproxyMs: largestGapMs(viaHaproxy.ackTimes()),
     rtoPgbouncerMs: largestGapMs(viaPgbouncer.ackTimes()),
     ackedHaproxy: viaHaproxy.acks.length,
@@ -771,29 +953,36 @@ export interface PatroniDrillOptions {
   readonly log?: (line: string) => void;
 }
 
+/** What the failover rows were measured on. */
+export const PATRONI_FAILOVER_TOPOLOGY = 'etcd (1 member) as the DCS, 3 Patroni members in synchronous mode, HAProxy routing on GET /primary, '
+  + 'PgBouncer in front of HAProxy, all on 127.0.0.1; one writer through HAProxy and one through PgBouncer';
+
 /**
- * The full measurement: per profile a fresh lab, `trials` kill-primary trials and `trials`
- * switchovers, in synchronous mode. Returns rows for bench/drills.json.
+ * The full measurement: per profile a fresh lab, `trials` + 1 kill-primary trials and `trials`
+ * switchovers, in synchronous mode. Kills are anchored to the leader's HA loop
+ * ({@link killPhases}): `trials` spread over the loop give the median, one more right after the
+ * leader renewed its key gives the worst point, so the row's `rtoMaxSeconds` is the worst point
+ * of the loop. Returns rows for bench/drills.json.
  */
-export async function runPatroniDrills(options: PatroniDrillOptions): Promise<DrillRow[]> {
+export async function runPatroniDrills(options: PatroniDrillOptions): Promise<MeasuredRow[]> {
   const log = options.log ?? (() => undefined);
-  const rows: DrillRow[] = [];
+  const rows: MeasuredRow[] = [];
   for (const name of options.profiles ?? ['default', 'responsive', 'fast']) {
     const lab = new PatroniLab({ profile: profileByName(name), log });
     const started = Date.now();
     try {
       await lab.up();
+      const versions = await lab.versions();
       for (const scenario of ['kill-primary', 'switchover'] as const) {
         const results: TrialResult[] = [];
-        for (let i = 0; i < options.trials; i++) {
-          const phase = (i + 0.5) / options.trials;
+        for (const phase of scenario === 'kill-primary' ? killPhases(options.trials) : Array.from({ length: options.trials }, () => 0)) {
           const result = scenario === 'kill-primary' ? await killPrimaryTrial(lab, phase) : await switchoverTrial(lab);
-          log(`${name} ${scenario} #${i + 1}: ${result.from} -> ${result.to}, gap ${result.rtoHaproxyMs} ms via HAProxy, `
-            + `${result.rtoPgbouncerMs} ms via PgBouncer, ${result.lost} lost of ${result.ackedHaproxy + result.ackedPgbouncer}, `
+          log(`${name} ${scenario} #${results.length + 1}: ${result.from} -> ${result.to}${result.msAfterLoop === undefined ? '' : ` (killed ${result.msAfterLoop} ms after the leader's loop)`}, `
+            + `gap ${result.rtoHaproxyMs} ms via HAProxy, ${result.rtoPgbouncerMs} ms via PgBouncer, ${result.lost} lost of ${result.ackedHaproxy + result.ackedPgbouncer}, `
             + `old leader now ${result.oldLeaderRejoinedAs}`);
           results.push(result);
         }
-        rows.push(drillRow(lab.profile, scenario, results));
+        rows.push(drillRow(lab.profile, scenario, results, versions));
       }
     } finally {
       await lab.down();
@@ -803,33 +992,57 @@ export async function runPatroniDrills(options: PatroniDrillOptions): Promise<Dr
   return rows;
 }
 
+/**
+ * Where in the leader's loop each kill lands (fractions of loop_wait after it renewed its key):
+ * `trials` kills at the middles of equal slices of the loop, whose median is the median outage,
+ * then one right after the renewal, the worst point, so the maximum is the worst case.
+ */
+export function killPhases(trials: number): number[] {
+  return [...Array.from({ length: trials }, (_, i) => (i + 0.5) / trials), 0];
+}
+
+/** The Patroni failover drill: every profile, kill -9 of the leader and switchover. */
+export const patroniFailoverDrill: Drill = {
+  id: 'patroni-failover',
+  source: 'test/e2e/patroni-drill.ts',
+  description: 'Patroni on etcd behind HAProxy and PgBouncer: kill -9 of the leader anchored to its HA loop, and switchover, per timing profile',
+  run: ({ trials, log }) => runPatroniDrills({ trials, log }),
+};
+
 /** One table row from a profile's trials, per-trial and PgBouncer figures in details. */
-export function drillRow(profile: PatroniTimingProfile, scenario: TrialResult['scenario'], results: readonly TrialResult[]): DrillRow {
+export function drillRow(
+  profile: PatroniTimingProfile, scenario: TrialResult['scenario'], results: readonly TrialResult[], versions: Readonly<Record<string, string>>,
+): MeasuredRow {
   const haproxy = results.map((r) => r.rtoHaproxyMs);
   const pgbouncer = results.map((r) => r.rtoPgbouncerMs);
+  // Kills: the median over the kills spread over the loop, the maximum over all, the worst-point kill (the last) included.
+  const spread = scenario === 'kill-primary' ? results.slice(0, -1) : results;
   return {
     system: 'patroni',
     profile: profile.name,
     scenario,
-    synchronous: true,
+    synchronous: results.every((r) => r.synchronous),
     trials: results.length,
-    rtoMedianSeconds: roundSeconds(median(haproxy)),
+    rtoMedianSeconds: roundSeconds(median(spread.map((r) => r.rtoHaproxyMs))),
     rtoMaxSeconds: roundSeconds(Math.max(...haproxy)),
-    ackedWritesLost: results.reduce((sum, r) => sum + r.lost, 0),
+    ackedWritesLost: Math.max(...results.map((r) => r.lost)),
+    reruns: [],
+    topology: PATRONI_FAILOVER_TOPOLOGY,
+    versions,
     details: {
       timing: {
         ttl: profile.ttlSeconds, loopWait: profile.loopWaitSeconds, retryTimeout: profile.retryTimeoutSeconds, haproxyCheck: profile.haproxyCheck,
       },
       perTrialRtoSeconds: haproxy.map(roundSeconds),
+      ...(scenario === 'kill-primary' ? { killMsAfterLeaderLoop: results.map((r) => r.msAfterLoop ?? null) } : {}),
       viaPgbouncer: {
-        rtoMedianSeconds: roundSeconds(median(pgbouncer)),
+        rtoMedianSeconds: roundSeconds(median(spread.map((r) => r.rtoPgbouncerMs))),
         rtoMaxSeconds: roundSeconds(Math.max(...pgbouncer)),
         perTrialRtoSeconds: pgbouncer.map(roundSeconds),
       },
       ackedWrites: results.reduce((sum, r) => sum + r.ackedHaproxy + r.ackedPgbouncer, 0),
       failedAttempts: results.reduce((sum, r) => sum + r.failedAttempts, 0),
       oldLeaderRejoinedAs: results.map((r) => r.oldLeaderRejoinedAs),
-      versions: 'Patroni 3.0.2, PostgreSQL 15, etcd 3.4.23, HAProxy 2.6, PgBouncer 1.18',
     },
   };
 }

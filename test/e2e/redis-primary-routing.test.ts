@@ -8,98 +8,17 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import Redis from 'ioredis';
-import { AckedWriter, LabServer, REDIS_DRILL_BINARIES, RedisLab } from './redis-drill';
+import { AckedWriter, PrimaryProxy, REDIS_DRILL_BINARIES, RedisLab } from './redis-drill';
 import { largestGapMs, roundSeconds } from './support/drill-results';
-import { findBinary, freePorts, ProcessGroup, serversAvailable, sleep, waitFor } from './support/processes';
-import { renderRedisConfig } from '../../lib/core/redis/redis-config';
-import { REDIS_PASSWORD_ENV, redisPrimaryProxyConfig } from '../../lib/core/redis/redis-primary-proxy';
+import { findBinary, freePorts, serversAvailable, sleep, waitFor } from './support/processes';
 import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../../lib/core/redis/redis-probe-scripts';
-import { renderRedisStartScript } from '../../lib/core/redis/redis-start-script';
 import { Durability, SentinelTiming } from '../../lib/core/redis/redis-timing';
-import { renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
 import { seconds } from '../../lib/core/units';
 
 const BINARIES = [...REDIS_DRILL_BINARIES, 'redis-cli', 'haproxy'];
 const describeWithServers = serversAvailable('the Redis primary routing test', BINARIES) ? describe : describe.skip;
-
-/** HAProxy in front of a lab, started from the rendered config with the password in its environment only. */
-class PrimaryProxy {
-  public static async start(lab: RedisLab, processes: ProcessGroup): Promise<PrimaryProxy> {
-    const [port, statsPort] = await freePorts(2);
-    const config = renderHaproxyConfig(redisPrimaryProxyConfig({
-      path: 'drill/primary-proxy',
-      members: lab.nodes.map((n) => ({ name: n.name, host: '127.0.0.1', port: n.port })),
-      durability: lab.options.durability,
-      port,
-      bindAddress: '127.0.0.1',
-      statsPort,
-    }));
-    const file = path.join(lab.root, 'haproxy.cfg');
-    fs.writeFileSync(file, config);
-    processes.start('haproxy', findBinary('haproxy')!, ['-db', '-f', file], {
-      logFile: path.join(lab.root, 'haproxy.log'),
-      env: { [REDIS_PASSWORD_ENV]: lab.password },
-    });
-    const proxy = new PrimaryProxy(port, statsPort, config);
-    await waitFor('HAProxy to route to the first primary only', async () => {
-      const status = await proxy.status();
-      return status['redis-0'] === 'UP' && status['redis-1'] === 'DOWN' && status['redis-2'] === 'DOWN';
-    }, { timeoutMs: 15_000, intervalMs: 200 });
-    return proxy;
-  }
-
-  private constructor(public readonly port: number, private readonly statsPort: number, public readonly config: string) {}
-
-  /** Check status of each Redis server (UP, DOWN, `UP 1/2` while going down...), from the stats CSV. */
-  public status(): Promise<Record<string, string>> {
-    return new Promise((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port: this.statsPort, path: '/;csv', timeout: 2_000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => body += chunk);
-        res.on('end', () => {
-          const [header, ...rows] = body.trim().split('\n');
-          const columns = header.replace(/^# /, '').split(',');
-          const status: Record<string, string> = {};
-          for (const row of rows.map((r) => r.split(','))) {
-            const server = row[columns.indexOf('svname')];
-            if (row[columns.indexOf('pxname')] === 'redis-primary' && !['FRONTEND', 'BACKEND'].includes(server)) {
-              status[server] = row[columns.indexOf('status')];
-            }
-          }
-          resolve(status);
-        });
-      }).on('error', reject);
-    });
-  }
-
-  /** The servers HAProxy routes to right now. */
-  public async routedTo(): Promise<string[]> {
-    return Object.entries(await this.status()).filter(([, s]) => s.startsWith('UP')).map(([name]) => name);
-  }
-
-  /**
-   * A client without Sentinel support: it only knows the proxy's address, and keeps its
-   * connection on a READONLY reply, so only HAProxy cutting the session moves it.
-   */
-  public client(password: string): Redis {
-    const client = new Redis({
-      host: '127.0.0.1',
-      port: this.port,
-      password,
-      // Retry every 50 ms so the measured outage is the failover's, not the client's backoff.
-      retryStrategy: () => 50,
-      connectTimeout: 1_000,
-      maxRetriesPerRequest: 20,
-    });
-    client.on('error', () => undefined);
-    return client;
-  }
-}
 
 /** Every status HAProxy reports for `server` while `during` runs, sampled every 50 ms. */
 async function watchStatus<T>(proxy: PrimaryProxy, server: string, during: () => Promise<T>): Promise<{ result: T; seen: Set<string> }> {
@@ -119,58 +38,20 @@ async function watchStatus<T>(proxy: PrimaryProxy, server: string, during: () =>
   }
 }
 
-/**
- * Brings a killed node back as its pod would: the rendered start script copies the rendered
- * config (the initial topology) over the one it ran from, asks the Sentinels for the current
- * primary and execs redis-server. Resolves with the role of its first answer.
- */
-async function restartThroughStartScript(lab: RedisLab, node: LabServer): Promise<string> {
-  const configDir = path.join(lab.root, 'rendered');
-  fs.mkdirSync(configDir, { recursive: true });
-  const [initial] = lab.nodes;
-  for (const n of lab.nodes) {
-    const replicaOf = n === initial ? undefined : { host: '127.0.0.1', port: initial.port };
-    fs.writeFileSync(path.join(configDir, `${n.name}.conf`), renderRedisConfig(lab.redisConfigSpec(n, replicaOf)));
-  }
-  const script = renderRedisStartScript({
-    path: `drill/${node.name}`,
-    masterName: lab.masterName,
-    members: lab.nodes.map((n) => ({ name: n.name, host: '127.0.0.1', port: n.port })),
-    sentinels: lab.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
-    configDir,
-    runtimeConfig: node.configFile,
-    auth: lab.redisConfigSpec(node, undefined).auth,
-    redisServer: findBinary('redis-server')!,
-    redisCli: findBinary('redis-cli')!,
-  });
-  const scriptFile = path.join(lab.root, `start-${node.name}.sh`);
-  fs.writeFileSync(scriptFile, script);
-  lab.restartWith(node, 'sh', [scriptFile], { POD_NAME: node.name });
-  // The first answer tells what it started as, before Sentinel had a chance to correct it.
-  return waitFor(`${node.name} to answer after the restart`, async () => {
-    const [role] = await lab.withClient(node.port, (c) => c.call('ROLE')) as string[];
-    return role;
-  }, { timeoutMs: 20_000, intervalMs: 20 });
-}
-
 describeWithServers('clients without Sentinel support, through HAProxy, from the rendered configs', () => {
   let lab: RedisLab | undefined;
-  let processes: ProcessGroup | undefined;
   let writer: AckedWriter | undefined;
 
   afterEach(async () => {
     await writer?.stop();
-    await processes?.stopAll();
     await lab?.down();
     lab = undefined;
-    processes = undefined;
     writer = undefined;
   });
 
   async function setUp(): Promise<{ lab: RedisLab; proxy: PrimaryProxy; writer: AckedWriter }> {
     lab = await RedisLab.up({ timing: SentinelTiming.default(), durability: Durability.minReplicas(1, seconds(2)) });
-    processes = new ProcessGroup();
-    const proxy = await PrimaryProxy.start(lab, processes);
+    const proxy = await PrimaryProxy.start(lab);
     writer = new AckedWriter(proxy.client(lab.password), { valueBytes: 64, durability: lab.options.durability, keyPrefix: 'routing' });
     writer.start(120_000);
     await waitFor('the writer to get acknowledgements through HAProxy', async () => writer!.acks.length >= 100, { timeoutMs: 15_000 });
@@ -198,7 +79,7 @@ describeWithServers('clients without Sentinel support, through HAProxy, from the
 
     // The old primary restarts from the initial topology (where it is the primary), as its pod would.
     const { result: firstRole, seen } = await watchStatus(proxy, old.name, async () => {
-      const role = await restartThroughStartScript(redis, old);
+      const role = await redis.restartAsPod(old);
       await waitFor(`${old.name} to replicate from ${promoted.name}`, async () => {
         const info = await redis.replicationInfo(old.port);
         return Number(info.master_port) === promoted.port && info.master_link_status === 'up';

@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { Ack, httpRequest, postgresBinDir, Writer } from './patroni-drill';
-import { DrillRow, largestGapMs, median, roundSeconds } from './support/drill-results';
+import { Drill, largestGapMs, MeasuredRow, median, roundSeconds } from './support/drill-results';
 import { freePorts, pidAlive, ProcessGroup, signalGroup, sleep, userIds, waitFor } from './support/processes';
 import { computeBudget, RecoveryBudget } from '../../lib/core/dr/budget';
 import { balancerBackupSwitch, fenceItem, patroniPromotionItem } from '../../lib/core/dr/budget-items';
@@ -377,6 +377,22 @@ export class TwoSiteLab {
     }
   }
 
+  /** Versions of the servers that ran, read from them. */
+  public async versions(): Promise<Record<string, string>> {
+    const member = this.sitesMembers('dc2')[0];
+    const patroni = JSON.parse((await get(member.apiPort, '/patroni', 2000))?.text ?? '{}') as { patroni?: { version: string } };
+    const etcd = JSON.parse((await get(this.sitePorts.dc2.etcdClient, '/version', 2000))?.text ?? '{}') as { etcdserver?: string };
+    const client = this.superuser(this.sitePorts.dc2.exposed);
+    await client.connect();
+    try {
+      const postgres = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version.split(' ')[0];
+      const haproxy = /version (\S+)/.exec(await this.shell('haproxy -v', 5000).then((r) => r.stdout))?.[1] ?? 'unknown';
+      return { patroni: patroni.patroni?.version ?? 'unknown', postgresql: postgres, etcd: etcd.etcdserver ?? 'unknown', haproxy };
+    } finally {
+      await client.end();
+    }
+  }
+
   /** Restarts a dead site's etcd: the site comes back, its database not yet. */
   public async siteReturns(site: Site): Promise<void> {
     await this.startEtcd(site, true);
@@ -401,7 +417,7 @@ export class TwoSiteLab {
       '--initial-cluster', `etcd-${site}=${peer}`, '--initial-cluster-state', existing ? 'existing' : 'new',
     ], { logFile: path.join(this.dir, `etcd-${site}.log`) });
     await waitFor(`etcd of ${site}`, async () => {
-      const res = await httpRequest('GET', `${client}/health`, undefined, 1000).catch(() => undefined);
+      const res = await get(ports.etcdClient, '/health').catch(() => undefined);
       return res?.status === 200 && res.text.includes('true');
     }, { timeoutMs: 20_000, intervalMs: 100 });
   }
@@ -476,7 +492,7 @@ export class TwoSiteLab {
       stats: { port: this.sitePorts[site].stats, bindAddress: '127.0.0.1', uri: '/stats' },
     }));
     this.procs.start(`haproxy@${site}`, 'haproxy', ['-db', '-f', cfg], { logFile: path.join(this.dir, `haproxy-${site}.log`) });
-    await waitFor(`HAProxy of ${site}`, async () => (await httpRequest('GET', `http://127.0.0.1:${this.sitePorts[site].stats}/stats;csv`, undefined, 1000).catch(() => undefined))?.status === 200, { timeoutMs: 10_000 });
+    await waitFor(`HAProxy of ${site}`, async () => (await get(this.sitePorts[site].stats, '/stats;csv'))?.status === 200, { timeoutMs: 10_000 });
   }
 
   /** The traffic switch in front of both sites: A's members serve, B's are backups; both checked on `/primary`. */
@@ -496,12 +512,12 @@ export class TwoSiteLab {
       stats: { port: this.clientStats, bindAddress: '127.0.0.1', uri: '/stats' },
     }));
     this.procs.start('haproxy-switch', 'haproxy', ['-db', '-f', cfg], { logFile: path.join(this.dir, 'haproxy-switch.log') });
-    await waitFor('the traffic switch', async () => (await httpRequest('GET', `http://127.0.0.1:${this.clientStats}/stats;csv`, undefined, 1000).catch(() => undefined))?.status === 200, { timeoutMs: 10_000 });
+    await waitFor('the traffic switch', async () => (await get(this.clientStats, '/stats;csv'))?.status === 200, { timeoutMs: 10_000 });
   }
 
   private async cluster(site: Site): Promise<{ name: string; role: string; state: string; lag?: unknown }[]> {
     for (const m of this.sitesMembers(site)) {
-      const res = await httpRequest('GET', `http://127.0.0.1:${m.apiPort}/cluster`, undefined, 1500).catch(() => undefined);
+      const res = await get(m.apiPort, '/cluster', 1500);
       if (res?.status === 200) return (JSON.parse(res.text) as { members: { name: string; role: string; state: string }[] }).members;
     }
     return [];
@@ -560,6 +576,11 @@ export class TwoSiteLab {
     }
     return undefined;
   }
+}
+
+/** GET on a server of the lab, undefined when it does not answer. */
+function get(port: number, urlPath: string, timeoutMs = 1000) {
+  return httpRequest('GET', { host: '127.0.0.1', port }, urlPath, undefined, timeoutMs).catch(() => undefined);
 }
 
 function slotOf(site: string): string {
@@ -634,49 +655,56 @@ export async function failbackTrial(lab: TwoSiteLab): Promise<FailbackResult> {
   };
 }
 
-/** Options of {@link runSiteDrills}. */
-export interface SiteDrillOptions {
-  readonly trials: number;
-  readonly log?: (line: string) => void;
-}
+/** What ran where, for the rows and docs. */
+export const SITE_DRILL_TOPOLOGY = 'two sites on 127.0.0.1, each with its own etcd (1 member), 2 Patroni members and an HAProxy exposing its leader; '
+  + "B a standby cluster of A through A's exposed address, slot and all; a third HAProxy in front, B's members its backup servers";
 
 /** `npm run drill`: fresh labs, each a site loss then a failback; one row per scenario. */
-export async function runSiteDrills(options: SiteDrillOptions): Promise<DrillRow[]> {
-  const log = options.log ?? (() => undefined);
-  const losses: SiteLossResult[] = [];
-  const failbacks: FailbackResult[] = [];
-  for (let trial = 1; trial <= options.trials; trial++) {
-    const lab = new TwoSiteLab({ log });
-    try {
-      await lab.up();
-      const loss = await siteLossTrial(lab);
-      log(`site-loss trial ${trial}: RTO ${(loss.rtoMs / 1000).toFixed(2)} s, ${loss.lost} of ${loss.acked} acknowledged writes lost`);
-      losses.push(loss);
-      const back = await failbackTrial(lab);
-      log(`failback trial ${trial}: write gap ${(back.writeGapMs / 1000).toFixed(2)} s, ${back.lost} of ${back.acked} lost, ${back.reinitialized} member(s) re-cloned`);
-      failbacks.push(back);
-    } finally {
-      await lab.down();
+export const siteLossDrill: Drill = {
+  id: 'patroni-site-loss',
+  source: 'test/e2e/site-loss-drill.ts',
+  description: 'Two Patroni sites: site A lost, the generated failover runbook executed; then A back as a standby and the failback runbook',
+  run: async ({ trials, log }) => {
+    const losses: SiteLossResult[] = [];
+    const failbacks: FailbackResult[] = [];
+    let versions: Record<string, string> = {};
+    for (let trial = 1; trial <= trials; trial++) {
+      const lab = new TwoSiteLab({ log });
+      try {
+        await lab.up();
+        versions = await lab.versions();
+        const loss = await siteLossTrial(lab);
+        log(`site-loss trial ${trial}: RTO ${(loss.rtoMs / 1000).toFixed(2)} s, ${loss.lost} of ${loss.acked} acknowledged writes lost`);
+        losses.push(loss);
+        const back = await failbackTrial(lab);
+        log(`failback trial ${trial}: write gap ${(back.writeGapMs / 1000).toFixed(2)} s, ${back.lost} of ${back.acked} lost, ${back.reinitialized} member(s) re-cloned`);
+        failbacks.push(back);
+      } finally {
+        await lab.down();
+      }
     }
-  }
-  const budget = losses[0].budget.scenarios.find((s) => s.scenario === 'site loss')!;
-  return [
-    {
-      system: 'patroni', profile: PatroniTiming.responsive().name, scenario: 'site-loss', synchronous: false, trials: losses.length,
-      rtoMedianSeconds: roundSeconds(median(losses.map((l) => l.rtoMs))), rtoMaxSeconds: roundSeconds(Math.max(...losses.map((l) => l.rtoMs))),
-      ackedWritesLost: Math.max(...losses.map((l) => l.lost)),
-      details: {
-        budgetRtoSeconds: budget.rtoSeconds, budgetRpoSeconds: budget.rpoSeconds,
-        lostPerTrial: losses.map((l) => l.lost), lostWindowSecondsPerTrial: losses.map((l) => roundSeconds(l.lostWindowMs)),
-        topology: 'two sites on 127.0.0.1: 2 Patroni members and 1 etcd each, B a standby cluster of A through A\'s exposed HAProxy, a third HAProxy with B as backup in front',
+    const budget = losses[0].budget.scenarios.find((s) => s.scenario === 'site loss')!;
+    const common = { system: 'patroni' as const, profile: PatroniTiming.responsive().name, synchronous: false, reruns: [], topology: SITE_DRILL_TOPOLOGY, versions };
+    const rows: MeasuredRow[] = [
+      {
+        ...common, scenario: 'site-loss', trials: losses.length,
+        rtoMedianSeconds: roundSeconds(median(losses.map((l) => l.rtoMs))), rtoMaxSeconds: roundSeconds(Math.max(...losses.map((l) => l.rtoMs))),
+        ackedWritesLost: Math.max(...losses.map((l) => l.lost)),
+        budgetRtoSeconds: budget.rtoSeconds,
+        budgetRpoSeconds: budget.rpoSeconds ?? undefined,
+        details: {
+          lostPerTrial: losses.map((l) => l.lost), lostWindowSecondsPerTrial: losses.map((l) => roundSeconds(l.lostWindowMs)),
+          decisionSeconds: DECISION_SECONDS,
+        },
       },
-    },
-    {
-      system: 'patroni', profile: PatroniTiming.responsive().name, scenario: 'failback', synchronous: false, trials: failbacks.length,
-      rtoMedianSeconds: roundSeconds(median(failbacks.map((f) => f.writeGapMs))),
-      rtoMaxSeconds: roundSeconds(Math.max(...failbacks.map((f) => f.writeGapMs))),
-      ackedWritesLost: Math.max(...failbacks.map((f) => f.lost)),
-      details: { reinitializedPerTrial: failbacks.map((f) => f.reinitialized) },
-    },
-  ];
-}
+      {
+        ...common, scenario: 'failback', trials: failbacks.length,
+        rtoMedianSeconds: roundSeconds(median(failbacks.map((f) => f.writeGapMs))),
+        rtoMaxSeconds: roundSeconds(Math.max(...failbacks.map((f) => f.writeGapMs))),
+        ackedWritesLost: Math.max(...failbacks.map((f) => f.lost)),
+        details: { reinitializedPerTrial: failbacks.map((f) => f.reinitialized) },
+      },
+    ];
+    return rows;
+  },
+};

@@ -42,7 +42,7 @@ describe('RedisSentinel', () => {
 
     it('runs three Sentinels in their own StatefulSet, so draining or rolling a Redis pod takes no voter with it', () => {
       expect(sentinels.spec.replicas).toBe(3);
-      expect(podSpec(redis).containers.map((c: any) => c.name)).toEqual(['redis']);
+      expect(podSpec(redis).containers.map((c: any) => c.name)).toEqual(['redis', 'fence']);
       expect(podSpec(sentinels).containers.map((c: any) => c.name)).toEqual(['sentinel']);
       expect(sentinels.spec.selector.matchLabels).not.toEqual(redis.spec.selector.matchLabels);
       expect(findObject(objects, 'PodDisruptionBudget', 'cache-sentinel').spec.selector.matchLabels).toEqual(sentinels.spec.selector.matchLabels);
@@ -86,9 +86,30 @@ describe('RedisSentinel', () => {
       expect(cache).toMatchObject({ sentinels: 3, quorum: 2, masterName: 'cache', timing: SentinelTiming.default() });
     });
 
-    it('refuses writes unless a replica acknowledged within 2 s by default', () => {
+    it('refuses writes unless a replica acknowledged within 2 s by default, once the fence agent lets the server take writes', () => {
       expect(cache.durability).toEqual(Durability.minReplicas(1, Duration.seconds(2)));
-      expect(directives(redisFiles['cache-0.conf'])).toEqual(expect.arrayContaining(['min-replicas-to-write 1', 'min-replicas-max-lag 2']));
+      // Every server starts fenced: one more than its two replicas, until a Sentinel majority vouches for it.
+      expect(directives(redisFiles['cache-0.conf'])).toEqual(expect.arrayContaining(['min-replicas-to-write 3', 'min-replicas-max-lag 2']));
+      expect(redisFiles['fence.sh']).toContain('\nserving_value=1\nfenced_value=3\n');
+    });
+
+    it('runs a fence agent beside each Redis server: the same image and user, asking every Sentinel by its stable name', () => {
+      const [server, fence] = podSpec(redis).containers;
+      expect(fence).toMatchObject({
+        name: 'fence', image: server.image, imagePullPolicy: server.imagePullPolicy, command: ['bash', '/etc/redis/config/fence.sh'],
+        env: server.env, securityContext: server.securityContext,
+      });
+      expect(fence.volumeMounts.map((m: any) => [m.name, m.mountPath, m.readOnly ?? false])).toEqual([
+        ['config', '/etc/redis/config', true], ['secret', '/etc/redis/secret', true], ['tmp', '/tmp', false],
+      ]);
+      expect(fence.livenessProbe.exec.command).toEqual(['sh', '/etc/redis/config/fence-liveness.sh']);
+      expect(fence.resources.limits).toEqual({ cpu: '200m', memory: '32Mi' });
+      const sentinelHosts = [0, 1, 2].map((i) => `'${fqdn(`cache-sentinel-${i}`, sentinels.spec.serviceName)} 26379'`);
+      expect(redisFiles['fence.sh']).toContain(`sentinels=(${sentinelHosts.join(' ')})`);
+      expect(redisFiles['fence.sh']).toContain('\nlease_ms=500\n');
+      expect(cache.timing.fenceBoundSeconds).toBe(0.7);
+      // The proxy admits only a server the agent lets take writes.
+      expect(cache.haproxyConfig).toContain('tcp-check expect rstring "min-replicas-to-write\\r\\n\\\\\\$1\\r\\n1\\r\\n"');
     });
 
     it('caps memory below the container limit, so a full Redis refuses writes instead of being OOM-killed', () => {
@@ -228,8 +249,18 @@ describe('RedisSentinel', () => {
   it('renders the fast timing and WAIT durability: asynchronous on the server, the proxy waiting for an attached replica', () => {
     const { cache } = synth({ timing: SentinelTiming.fast(), durability: Durability.waitForReplicas(1) });
     expect(directives(cache.sentinelConfigs['cache-sentinel-0'])).toContain('sentinel down-after-milliseconds cache 1000');
-    expect(directives(cache.redisConfigs['cache-0'])).toContain('min-replicas-to-write 0');
+    expect(directives(cache.redisConfigs['cache-0'])).toContain('min-replicas-to-write 3');
+    expect(cache.redisConfigs['fence.sh']).toBeUndefined();
+    expect(findObject(synth({ durability: Durability.waitForReplicas(1) }).objects, 'ConfigMap', 'cache-redis').data['fence.sh']).toContain('\nserving_value=0\n');
     expect(cache.haproxyConfig).toContain('tcp-check expect rstring "role:master\\r\\nconnected_slaves:([1-9]|[1-9][0-9]+)\\r\\n"');
+  });
+
+  it('leaves the fence out when asked: no sidecar, the durability value from the start', () => {
+    const { cache, objects } = synth({ fencing: false });
+    expect(cache.fencing).toBe(false);
+    expect(podSpec(findObject(objects, 'StatefulSet', 'cache')).containers.map((c: any) => c.name)).toEqual(['redis']);
+    expect(directives(cache.redisConfigs['cache-0'])).toEqual(expect.arrayContaining(['min-replicas-to-write 1', 'min-replicas-max-lag 2']));
+    expect(Object.keys(findObject(objects, 'ConfigMap', 'cache-redis').data)).not.toContain('fence.sh');
   });
 
   it('writes further directives after the rendered ones, a maxmemory of its own replacing the default', () => {
@@ -304,7 +335,7 @@ describe('RedisSentinel', () => {
         'shop/cache: quorum must be between 1 and the majority of 5 sentinels (got 0); use 3'],
       ['no replica', { replicas: 0 },
         'shop/cache: replicas must be at least 1 so Sentinel has a replica to promote (got 0); use 2, so a failover still leaves the new primary a replica'],
-      ['a down-after longer than the failover timeout', { timing: { name: 'hand-made', downAfterMs: 30_000, failoverTimeoutMs: 10_000, parallelSyncs: 1 } },
+      ['a down-after longer than the failover timeout', { timing: { ...SentinelTiming.default(), name: 'hand-made', downAfterMs: 30_000, failoverTimeoutMs: 10_000, parallelSyncs: 1 } },
         'shop/cache: timing.downAfter must not be longer than timing.failoverTimeout (got 30 seconds); use a downAfter of at most 10 seconds or a failoverTimeout of at least 30 seconds'],
       ['a durability that needs more replicas than there are', { replicas: 1, durability: Durability.minReplicas(2, Duration.seconds(2)) },
         'shop/cache: durability must not need more replicas than the 1 in the topology, or every write would fail (got "min-replicas with 2 replicas"); use at most 1 or add replicas'],

@@ -49,7 +49,10 @@ export interface PatroniKubernetesDcs {
   readonly roleLabel?: string;
   /**
    * Keep the leader key in the leader Endpoints: the key and the address that receives traffic
-   * change in one update, so clients never reach a demoted primary.
+   * change in one update, so the route follows the key. A leader cut off from the API server
+   * cannot change either: the Endpoints keep its address until the new leader takes the key,
+   * about one ttl; it demotes itself within that ttl and, in synchronous mode, acknowledges
+   * nothing meanwhile (the partition drill, docs/partitions.md).
    * @default true
    * @see https://patroni.readthedocs.io/en/latest/kubernetes.html
    */

@@ -135,10 +135,22 @@ export interface RedisConfigSpec {
    * The cost of the default: after a failover the new primary refuses writes until a replica
    * follows it, which adds little after a partial resync and as long as a full resync takes
    * when the remaining replica had received more of the stream than the promoted one.
-   * @default Durability.minReplicas(1, 2 seconds) - a replica stall loses at most its first 2-4 s of writes instead of all of it, and an old primary that restarts or is cut off refuses writes instead of taking writes a failover would discard (measured: NOREPLICAS right after its restart)
+   * A primary cut off together with one of its replicas keeps taking writes under any
+   * durability: only the fence agent ({@link RedisConfigSpec.fenced}) stops it.
+   * @default Durability.minReplicas(1, 2 seconds) - a replica stall loses at most its first 2-4 s of writes instead of all of it, and an old primary that restarts without its replicas refuses writes instead of taking writes a failover would discard (measured: NOREPLICAS right after its restart)
    * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas
    */
   readonly durability?: RedisDurability;
+
+  /**
+   * Start fenced: `min-replicas-to-write` above the replica count, so the server refuses every
+   * write until its fence agent (`renderRedisFenceScript`) has heard a Sentinel majority name it
+   * the primary and set the durability's own value. A server that restarts, or comes back from
+   * a partition, then never takes a write before the Sentinels have vouched for it.
+   * @default false - the durability's value from the start (no fence agent)
+   * @see https://redis.io/docs/latest/operate/oss_and_stack/management/replication/#allow-writes-only-with-n-attached-replicas
+   */
+  readonly fenced?: boolean;
 
   /**
    * The address the primary and Sentinel should use for this server when it is a replica
@@ -196,7 +208,7 @@ export function renderRedisConfig(spec: RedisConfigSpec): string {
       ['appendonly', 'yes'],
       ['appendfsync', settings.appendFsync],
       ...replicationDirectives(settings),
-      ...durabilityDirectives(settings.durability),
+      ...durabilityDirectives(settings.durability, settings.fenced ? settings.replicas : undefined),
       ...settings.extraDirectives,
       ['include', spec.auth.includeFile],
     ],
@@ -227,6 +239,7 @@ function resolveRedisConfig(spec: RedisConfigSpec): ResolvedRedisConfig {
     appendFsync: spec.appendFsync ?? 'everysec',
     durability: spec.durability ?? Durability.minReplicas(1, millis(2000)),
     protectedMode: spec.protectedMode ?? true,
+    fenced: spec.fenced ?? false,
     extraDirectives: spec.extraDirectives ?? [],
   };
   checkAuthFiles(path, spec.auth);
@@ -276,8 +289,24 @@ function replicationDirectives(settings: ResolvedRedisConfig): ConfDirective[] {
   return directives;
 }
 
-/** `min-replicas-to-write 0` turns the check off, and then its lag has no meaning. */
-function durabilityDirectives(durability: RedisDurability): ConfDirective[] {
+/**
+ * `min-replicas-to-write` of a fenced server: one more than the replicas that exist, so no
+ * write can ever meet it (every write is refused with NOREPLICAS), whatever the lag setting.
+ */
+export function fencedMinReplicasToWrite(replicas: number): number {
+  return replicas + 1;
+}
+
+/** Redis' own `min-replicas-max-lag`: the check needs a non-zero lag to count replicas at all. */
+const REDIS_DEFAULT_MAX_LAG_SECONDS = 10;
+
+/**
+ * `min-replicas-to-write 0` turns the check off, and then its lag has no meaning. A fenced
+ * server starts above its replica count, with a lag so the check is on.
+ */
+function durabilityDirectives(durability: RedisDurability, fencedReplicas: number | undefined): ConfDirective[] {
+  const lag = durability.minReplicasToWrite === 0 ? REDIS_DEFAULT_MAX_LAG_SECONDS : durability.minReplicasMaxLagSeconds;
+  if (fencedReplicas !== undefined) return [['min-replicas-to-write', fencedMinReplicasToWrite(fencedReplicas)], ['min-replicas-max-lag', lag]];
   if (durability.minReplicasToWrite === 0) return [['min-replicas-to-write', 0]];
-  return [['min-replicas-to-write', durability.minReplicasToWrite], ['min-replicas-max-lag', durability.minReplicasMaxLagSeconds]];
+  return [['min-replicas-to-write', durability.minReplicasToWrite], ['min-replicas-max-lag', lag]];
 }

@@ -58,27 +58,39 @@ export interface RedisPrimaryProxySpec {
 
 /**
  * The check conversation with one Redis server: `AUTH` with the password from the HAProxy
- * process' environment (never written in the file), then `INFO replication`, which must say
+ * process' environment (never written in the file), then `CONFIG GET min-replicas-to-write`,
+ * which must be the durability's own value, and `INFO replication`, which must say
  * `role:master` and, when the durability needs replicas, show that many attached.
  *
- * Why the replica count: a primary that came back from a crash before Sentinel demoted it, or
- * one cut off from its replicas by a partition, still says `role:master`, but no replica
- * follows it; with the count it takes no traffic, and without it the proxy would split writes
- * between two primaries. With `min-replicas-to-write` such a primary refuses writes anyway.
+ * Why `min-replicas-to-write`: it is the fence. The fence agent next to each server
+ * (`renderRedisFenceScript`) raises it above the replica count as soon as a Sentinel majority
+ * stops naming that server the primary, so the server refuses writes and, with this step, fails
+ * its check: a primary cut off from the Sentinels leaves the route even where the proxy still
+ * reaches it and a replica still follows it. The replica count alone cannot tell: a primary
+ * cut off together with one of its replicas still says `role:master` with a replica attached.
+ * Why the replica count too: a primary that needs replicas and has none refuses or cannot
+ * confirm writes, so it takes no traffic until one follows it.
  *
  * @example
  * redisPrimaryCheck(Durability.minReplicas(1, Duration.seconds(2)));
- * // AUTH ${REDIS_PASSWORD}, expect +OK; INFO replication, expect role:master\r\nconnected_slaves:([1-9]|[1-9][0-9]+)\r\n
+ * // AUTH ${REDIS_PASSWORD}, expect +OK; CONFIG GET min-replicas-to-write, INFO replication, QUIT;
+ * // expect 1, then role:master\r\nconnected_slaves:([1-9]|[1-9][0-9]+)\r\n
  * @see https://redis.io/docs/latest/commands/info/
+ * @see https://redis.io/docs/latest/commands/config-get/
  * @see https://docs.haproxy.org/2.6/configuration.html#4.2-tcp-check%20expect
  */
 export function redisPrimaryCheck(durability: RedisDurability, passwordEnv = REDIS_PASSWORD_ENV): HaproxyTcpCheckStep[] {
   const replicas = Math.max(durability.minReplicasToWrite, durability.waitReplicas);
   const attached = replicas > 0 ? `connected_slaves:${wholeNumbersAtLeast(replicas)}\r\n` : '';
+  const serving = String(durability.minReplicasToWrite);
   return [
     { send: `AUTH \${${passwordEnv}}\r\n` },
     { expectString: '+OK' },
-    { send: 'INFO replication\r\n' },
+    // One send, ending with QUIT: the server closes the connection after its replies, so a
+    // reply that does not match fails the check at once instead of waiting for the check timeout.
+    { send: 'CONFIG GET min-replicas-to-write\r\nINFO replication\r\nQUIT\r\n' },
+    // The bulk string's length, then the value: `$1\r\n1\r\n` for 1.
+    { expectRegex: `min-replicas-to-write\r\n\\$${serving.length}\r\n${serving}\r\n` },
     { expectRegex: `role:master\r\n${attached}` },
   ];
 }

@@ -5,7 +5,7 @@
  */
 import { check } from '../errors';
 import { DurationLike, millis } from '../units';
-import { checkDurability, checkSentinelTiming } from './private/redis-checks';
+import { checkDurability, checkFenceTiming, checkSentinelTiming, fenceBoundMs } from './private/redis-checks';
 
 /** Failover figures measured by the drill: kill -9 of the primary during a stream of writes. */
 export interface MeasuredSentinelFailover {
@@ -18,6 +18,40 @@ export interface MeasuredSentinelFailover {
   /** Acknowledged writes missing on the new primary, worst trial. */
   readonly ackedWritesLost: number;
   /** Versions and machine the figures were measured on. */
+  readonly environment: string;
+}
+
+/**
+ * How the fence agent next to each Redis server (`renderRedisFenceScript`) decides that a
+ * Sentinel majority still names this server the primary, in milliseconds. A server that loses
+ * that majority for longer than the lease refuses writes (`min-replicas-to-write` above the
+ * replica count) and fails the primary proxy's check, so it leaves the route.
+ */
+export interface FenceTiming {
+  /** Pause between two questions to the same Sentinel (`SENTINEL GET-MASTER-ADDR-BY-NAME`). */
+  readonly pollIntervalMs: number;
+  /**
+   * How long one Sentinel's answer naming this server counts, from the moment the question was
+   * sent (a late reply never extends it). The server keeps taking writes while a majority of
+   * the Sentinels named it within this lease.
+   */
+  readonly leaseMs: number;
+  /** Longest wait for one reply; the agent then drops that connection and opens a new one. */
+  readonly askTimeoutMs: number;
+}
+
+/**
+ * What the partition drill measured for a profile: the old primary and one replica cut off
+ * from the Sentinel majority while clients on both sides write through the primary proxy.
+ */
+export interface MeasuredFence {
+  /** Partition trials, over every durability setting. */
+  readonly trials: number;
+  /** Largest time from the cut until the old primary refused writes, over the trials. */
+  readonly fenceMaxSeconds: number;
+  /** Acknowledged writes the old primary answered later than {@link SentinelTimingProfile.fenceBoundSeconds} after the cut, worst trial. */
+  readonly writesToDeposedPrimary: number;
+  /** Versions, topology and machine the figures were measured on. */
   readonly environment: string;
 }
 
@@ -44,6 +78,32 @@ export interface SentinelTimingProfile {
   readonly parallelSyncs: number;
   /** Figures from the drill, when this profile was measured. */
   readonly measured?: MeasuredSentinelFailover;
+  /** How the fence agent of each Redis server decides it may still take writes. */
+  readonly fence: FenceTiming;
+  /**
+   * Longest time from the moment a primary stops hearing a Sentinel majority until it refuses
+   * writes: the lease, one pause of the agent's loop ({@link FenceTiming.pollIntervalMs}) and
+   * 100 ms to apply the fence on the local server. Shorter than `downAfterMs`, so a cut-off
+   * primary refuses writes before the Sentinels may promote another server; the primary proxy
+   * drops it at its next failed checks (within 1.5 s with the default checks), and a write it
+   * routes there meanwhile is refused (`NOREPLICAS`), never acknowledged. What an RTO/RPO
+   * budget reads as the window in which a cut-off primary may still acknowledge writes.
+   *
+   * Measured by the partition drill (`test/e2e/redis-partition-drill.ts`): see {@link measuredFence}.
+   */
+  readonly fenceBoundSeconds: number;
+  /** Figures from the partition drill, when this profile was measured. */
+  readonly measuredFence?: MeasuredFence;
+}
+
+/** Options for the fence agent of {@link SentinelTiming.custom}. */
+export interface CustomFenceTimingOptions {
+  /** Pause between two questions to the same Sentinel; whole milliseconds. @default 100 ms */
+  readonly pollInterval?: DurationLike;
+  /** How long one Sentinel's answer counts; whole milliseconds, at least two poll intervals. @default 500 ms */
+  readonly lease?: DurationLike;
+  /** Longest wait for one reply; whole milliseconds, at most the lease. @default 250 ms */
+  readonly askTimeout?: DurationLike;
 }
 
 /** Options for {@link SentinelTiming.custom}. */
@@ -59,14 +119,33 @@ export interface CustomSentinelTimingOptions {
    * @default 1 - the other replicas keep serving reads while one resyncs
    */
   readonly parallelSyncs?: number;
+  /**
+   * The fence agent's timing; its bound (lease + poll interval + 100 ms) must stay below `downAfter`.
+   * @default - poll every 100 ms, lease 500 ms, ask timeout 250 ms (fence bound 0.7 s)
+   */
+  readonly fence?: CustomFenceTimingOptions;
 }
 
-/** Setup every figure in this file was measured on. */
-const DRILL_ENVIRONMENT = 'redis-server and redis-sentinel 7.0.15 (Debian), primary + 2 replicas + 3 Sentinels on 127.0.0.1, '
-  + 'one ioredis 5.11 client retrying every 50 ms, 2 vCPU shared with other drills, 2026-11-24';
+/** Setup the failover figures in this file were measured on (drill `redis-failover`, docs/drills.md). */
+const DRILL_ENVIRONMENT = 'redis-server and redis-sentinel 7.0.15 (Debian), primary + 2 replicas + 3 Sentinels on 127.0.0.1 with a fence agent '
+  + 'beside each server, one ioredis 5.11 client retrying every 50 ms, 2 vCPU shared with other work, 2026-12-02';
+
+/** Setup the fence figures were measured on (drill `redis-partition`, docs/drills.md). */
+const PARTITION_ENVIRONMENT = 'redis-server and redis-sentinel 7.0.15, HAProxy 2.6; primary + 2 replicas + 3 Sentinels + 2 primary proxies, '
+  + 'each in its own network namespace, the primary, a replica and a proxy cut off from the rest; a client writing through each proxy; '
+  + 'async, min-replicas 1, WAIT 1 and WAIT 2, 3 trials each; 2 vCPU shared with other work, 2026-12-02';
 
 /** The scenario where asynchronous replication loses the most (a plain kill on loopback hides it). */
 const LAGGING_REPLICAS = 'both replicas were stopped (SIGSTOP) for 4 s while one client wrote 4 KiB values, then the primary was killed with kill -9 and the replicas resumed';
+
+/** The fence of the default profile: a Sentinel answer counts for 500 ms, fence bound 0.7 s. */
+const DEFAULT_FENCE: FenceTiming = { pollIntervalMs: 100, leaseMs: 500, askTimeoutMs: 250 };
+/** The fence of the fast profile: well inside its 1 s down-after, fence bound 0.45 s. */
+const FAST_FENCE: FenceTiming = { pollIntervalMs: 50, leaseMs: 300, askTimeoutMs: 150 };
+
+function fenced(fence: FenceTiming): Pick<SentinelTimingProfile, 'fence' | 'fenceBoundSeconds'> {
+  return { fence: { ...fence }, fenceBoundSeconds: fenceBoundMs(fence) / 1000 };
+}
 
 /**
  * Sentinel timing profiles: factories that validate and return plain data.
@@ -80,7 +159,8 @@ export class SentinelTiming {
    * Calls the primary down after 5 s without a valid PING reply: long enough to ride out a
    * slow fsync or a short network blip, short enough that clients wait seconds rather than the
    * 30 s of Redis' own default. Failover timeout 60 s, one replica resyncing at a time.
-   * Measured: 6.3 s from kill -9 of the primary to the next acknowledged write, none lost.
+   * Measured: 6.4 s (median) from kill -9 of the primary to the next acknowledged write, none lost;
+   * a primary cut off from the Sentinels refused writes within 0.6 s ({@link SentinelTimingProfile.measuredFence}).
    */
   public static default(): SentinelTimingProfile {
     return {
@@ -88,7 +168,9 @@ export class SentinelTiming {
       downAfterMs: 5_000,
       failoverTimeoutMs: 60_000,
       parallelSyncs: 1,
-      measured: { trials: 3, rtoMedianSeconds: 6.25, rtoMaxSeconds: 6.27, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      measured: { trials: 3, rtoMedianSeconds: 6.41, rtoMaxSeconds: 6.5, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      ...fenced(DEFAULT_FENCE),
+      measuredFence: { trials: 12, fenceMaxSeconds: 0.57, writesToDeposedPrimary: 0, environment: PARTITION_ENVIRONMENT },
     };
   }
 
@@ -96,7 +178,7 @@ export class SentinelTiming {
    * Calls the primary down after 1 s: for a low-latency network (one region), where a stall of
    * the primary longer than 1 s is rarer than the cost of 5 s of failed writes. A longer stall
    * (a huge `KEYS`, a slow fork) causes a failover. Failover timeout 10 s.
-   * Measured: 2.3 s from kill -9 of the primary to the next acknowledged write, none lost.
+   * Measured: 2.4 s (median) from kill -9 of the primary to the next acknowledged write, none lost.
    */
   public static fast(): SentinelTimingProfile {
     return {
@@ -104,7 +186,8 @@ export class SentinelTiming {
       downAfterMs: 1_000,
       failoverTimeoutMs: 10_000,
       parallelSyncs: 1,
-      measured: { trials: 3, rtoMedianSeconds: 2.31, rtoMaxSeconds: 2.31, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      measured: { trials: 3, rtoMedianSeconds: 2.38, rtoMaxSeconds: 2.42, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT },
+      ...fenced(FAST_FENCE),
     };
   }
 
@@ -116,13 +199,21 @@ export class SentinelTiming {
    * SentinelTiming.custom({ downAfter: Duration.seconds(10), failoverTimeout: Duration.minutes(2) });
    */
   public static custom(options: CustomSentinelTimingOptions): SentinelTimingProfile {
+    const fence: FenceTiming = {
+      pollIntervalMs: options.fence?.pollInterval?.toMilliseconds() ?? DEFAULT_FENCE.pollIntervalMs,
+      leaseMs: options.fence?.lease?.toMilliseconds() ?? DEFAULT_FENCE.leaseMs,
+      askTimeoutMs: options.fence?.askTimeout?.toMilliseconds() ?? DEFAULT_FENCE.askTimeoutMs,
+    };
     const profile: SentinelTimingProfile = {
       name: options.name ?? 'custom',
       downAfterMs: options.downAfter.toMilliseconds(),
       failoverTimeoutMs: options.failoverTimeout.toMilliseconds(),
       parallelSyncs: options.parallelSyncs ?? 1,
+      fence,
+      fenceBoundSeconds: fenceBoundMs(fence) / 1000,
     };
     checkSentinelTiming(profile, 'SentinelTiming.custom', '');
+    checkFenceTiming(profile, 'SentinelTiming.custom', 'fence.');
     return profile;
   }
 }
@@ -178,18 +269,18 @@ export interface RedisDurability {
 /** Measured loss per kind (the drill's lagging-replicas trial). */
 const MEASURED_LOSS: Record<DurabilityKind, MeasuredWriteLoss> = {
   'async': {
-    setting: 'min-replicas-to-write 0', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 65_329, ackedWritesLost: 48_462, environment: DRILL_ENVIRONMENT,
+    setting: 'min-replicas-to-write 0', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 9_920, ackedWritesLost: 6_703, environment: DRILL_ENVIRONMENT,
   },
   'min-replicas': {
     setting: 'min-replicas-to-write 1, min-replicas-max-lag 2',
     scenario: LAGGING_REPLICAS,
     trials: 3,
-    ackedWrites: 54_277,
-    ackedWritesLost: 25_385,
+    ackedWrites: 7_043,
+    ackedWritesLost: 3_328,
     environment: DRILL_ENVIRONMENT,
   },
   'wait': {
-    setting: 'WAIT 1 1000 after every write', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 10_202, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT,
+    setting: 'WAIT 1 1000 after every write', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 1_691, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT,
   },
 };
 
@@ -235,10 +326,11 @@ export class Durability {
    * so when they stall or are cut off, writes stop `maxLag` to `maxLag` + 2 s after their last
    * acknowledgement: that bounds the loss to those seconds of writes, it does not remove it,
    * and it does not bound how far a replica that still acknowledges may trail. With max-lag 2
-   * and a 4 s stall the drill lost about half of what async replication lost, and in two trials
-   * of three the surviving replica needed a full resync before writes resumed (13 s instead of
-   * 7 s). A primary that restarts or is cut off
-   * from its replicas refuses writes instead of taking writes a failover would discard. The
+   * and a 4 s stall the drill lost about half of what async replication lost (`measured`), and
+   * when the surviving replica needs a full resync, writes resume only after it. A primary that
+   * restarts or is cut off from all its replicas refuses writes instead of taking writes a
+   * failover would discard; one cut off together with a replica does not (only the fence agent
+   * stops it). The
    * price: right after a failover the new primary refuses writes until `replicas` replicas
    * follow it; when one needs a full resync, for as long as that takes.
    *
@@ -273,7 +365,11 @@ export class Durability {
    * treats a reply below `replicas`, or a connection lost before the reply, as not confirmed.
    * The server config stays asynchronous (`min-replicas-to-write 0`): the guarantee lives in
    * the client. Not strong consistency: a confirmed write is lost when the replicas that have it
-   * are lost or unreachable at failover too.
+   * are lost or unreachable at failover too, which is what a partition does when it leaves the
+   * old primary a replica that confirms: that replica's confirmations are lost with it. With
+   * `replicas` equal to every replica of the topology (2 by default), a confirmed write survives
+   * any partition, since whichever replica the Sentinels promote has it; the price is no
+   * confirmation while any replica is down or out of reach (the partition drill: docs/drills.md).
    *
    * @param replicas replicas that must confirm each write, at least 1
    * @param timeout how long WAIT blocks before it gives up; 1 s unless given
@@ -289,7 +385,8 @@ export class Durability {
       waitReplicas: replicas,
       waitTimeoutMs: timeout.toMilliseconds(),
       guarantee: `a write confirmed by WAIT ${replicas} was in the memory of ${replicas} replica(s) before the client counted it, and Sentinel `
-        + 'promotes the most up-to-date reachable replica, so it survives the loss of the primary (not the loss of those replicas too) '
+        + 'promotes the most up-to-date reachable replica, so it survives the loss of the primary (not the loss of those replicas too, '
+        + 'nor a partition that leaves them with the old primary unless every replica confirms) '
         + measuredClause(MEASURED_LOSS.wait, 'confirmed writes'),
       measured: MEASURED_LOSS.wait,
     };

@@ -43,7 +43,8 @@ describe('the primary proxy\'s haproxy.cfg', () => {
       'option tcp-check',
       'tcp-check send "AUTH ${REDIS_PASSWORD}\\r\\n"',
       'tcp-check expect string "+OK"',
-      'tcp-check send "INFO replication\\r\\n"',
+      'tcp-check send "CONFIG GET min-replicas-to-write\\r\\nINFO replication\\r\\nQUIT\\r\\n"',
+      'tcp-check expect rstring "min-replicas-to-write\\r\\n\\\\\\$1\\r\\n1\\r\\n"',
       'tcp-check expect rstring "role:master\\r\\nconnected_slaves:([1-9]|[1-9][0-9]+)\\r\\n"',
     ]));
   });

@@ -21,7 +21,39 @@ describe('SentinelTiming', () => {
 
   it('takes cdk8s durations for a custom profile', () => {
     const timing = SentinelTiming.custom({ downAfter: Duration.seconds(10), failoverTimeout: Duration.minutes(2), parallelSyncs: 2 });
-    expect(timing).toEqual({ name: 'custom', downAfterMs: 10_000, failoverTimeoutMs: 120_000, parallelSyncs: 2 });
+    expect(timing).toEqual({
+      name: 'custom', downAfterMs: 10_000, failoverTimeoutMs: 120_000, parallelSyncs: 2,
+      fence: { pollIntervalMs: 100, leaseMs: 500, askTimeoutMs: 250 }, fenceBoundSeconds: 0.7,
+    });
+  });
+
+  it('bounds the fence below down-after, so a cut-off primary refuses writes before another can be promoted', () => {
+    for (const profile of [SentinelTiming.default(), SentinelTiming.fast()]) {
+      expect(profile.fenceBoundSeconds * 1000).toBe(profile.fence.leaseMs + profile.fence.pollIntervalMs + 100);
+      expect(profile.fenceBoundSeconds * 1000).toBeLessThan(profile.downAfterMs);
+      expect(profile.fence.leaseMs).toBeGreaterThanOrEqual(2 * profile.fence.pollIntervalMs);
+    }
+    expect(SentinelTiming.default().fenceBoundSeconds).toBe(0.7);
+    expect(SentinelTiming.fast().fenceBoundSeconds).toBe(0.45);
+  });
+
+  it('takes the fence timing of a custom profile, and refuses a lease that outlasts down-after', () => {
+    const timing = SentinelTiming.custom({
+      downAfter: Duration.seconds(2), failoverTimeout: Duration.seconds(20),
+      fence: { pollInterval: Duration.millis(200), lease: Duration.millis(1000), askTimeout: Duration.millis(300) },
+    });
+    expect(timing).toMatchObject({ fence: { pollIntervalMs: 200, leaseMs: 1000, askTimeoutMs: 300 }, fenceBoundSeconds: 1.3 });
+    expect(hadrErrorMessage(() => SentinelTiming.custom({
+      downAfter: Duration.seconds(1), failoverTimeout: Duration.seconds(10), fence: { lease: Duration.millis(800) },
+    }))).toBe('SentinelTiming.custom: fence.lease gives a fence bound (lease + poll interval + 100 ms = 1000 ms) that is not below downAfter (1000 ms), '
+      + 'so the Sentinels could promote a new primary while the cut-off one still takes writes (got 800 millis); use a lease of at most 799 ms or a longer downAfter');
+    expect(hadrErrorMessage(() => SentinelTiming.custom({
+      downAfter: Duration.seconds(5), failoverTimeout: Duration.seconds(60), fence: { pollInterval: Duration.millis(300) },
+    }))).toBe('SentinelTiming.custom: fence.lease must cover at least two poll intervals (600 ms), or one late answer fences a healthy primary (got 500 millis); '
+      + 'use a lease of at least 600 ms or poll more often');
+    expect(hadrErrorMessage(() => SentinelTiming.custom({
+      downAfter: Duration.seconds(5), failoverTimeout: Duration.seconds(60), fence: { askTimeout: Duration.millis(600) },
+    }))).toBe('SentinelTiming.custom: fence.askTimeout must not be longer than the lease (500 ms) (got 600 millis); use at most 500 ms');
   });
 
   it('refuses a down-after longer than the failover timeout', () => {
@@ -57,7 +89,7 @@ describe('Durability', () => {
     expect(durability).toMatchObject({ kind: 'wait', minReplicasToWrite: 0, waitReplicas: 1, waitTimeoutMs: 1_000 });
     expect(replicasRequired(durability)).toBe(1);
     expect(Durability.waitForReplicas(2, Duration.millis(250)).waitTimeoutMs).toBe(250);
-    expect(durability.guarantee).toMatch(/survives the loss of the primary \(not the loss of those replicas too\)/);
+    expect(durability.guarantee).toMatch(/survives the loss of the primary \(not the loss of those replicas too, nor a partition that leaves them with the old primary unless every replica confirms\)/);
   });
 
   it('backs each guarantee with the drill: async loses most, min-replicas less, WAIT-confirmed writes none', () => {

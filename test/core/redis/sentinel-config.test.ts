@@ -126,7 +126,7 @@ describe('renderSentinelConfig refuses bad input with the path, field, value and
   });
 
   it('a down-after longer than the failover timeout', () => {
-    const timing = { name: 'hand-made', downAfterMs: 30_000, failoverTimeoutMs: 10_000, parallelSyncs: 1 };
+    const timing = { ...SentinelTiming.default(), name: 'hand-made', downAfterMs: 30_000, failoverTimeoutMs: 10_000, parallelSyncs: 1 };
     expect(hadrErrorMessage(() => renderSentinelConfig({ ...spec, timing }))).toBe(
       'firebackup/cache: timing.downAfter must not be longer than timing.failoverTimeout (got 30 seconds); '
       + 'use a downAfter of at most 10 seconds or a failoverTimeout of at least 30 seconds');

@@ -1,34 +1,114 @@
 /**
- * One results file for every drill (bench/drills.json): each system replaces its own rows.
+ * One results file for every drill (bench/drills.json), and what a drill is: a module that
+ * measures scenarios with real servers and returns rows. Each drill replaces its own rows.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** One measured scenario: RTO over several trials and acknowledged writes lost. */
+/** A trial that was run again, and why (the row keeps only the trial that counted). */
+export interface Rerun {
+  /** Which trial (1-based) of the row. */
+  readonly trial: number;
+  readonly reason: string;
+}
+
+/**
+ * One measured scenario over several trials. `ackedWritesLost` means the same in every row, for
+ * every system: acknowledged writes (with WAIT, confirmed ones) missing afterwards, in the trial
+ * that lost the most. The other figures are present where the scenario measures them.
+ */
 export interface DrillRow {
+  /** Id of the drill that wrote the row (see the registry in test/e2e/drills.ts). */
+  readonly drill: string;
   readonly system: 'patroni' | 'redis';
+  /** Timing profile of the servers. */
   readonly profile: string;
   readonly scenario: string;
+  /** Whether a write was acknowledged only once a replica had it: read from the servers that ran (Patroni), or the durability (Redis WAIT). */
   readonly synchronous: boolean;
-  readonly trials: number;
-  readonly rtoMedianSeconds: number;
-  readonly rtoMaxSeconds: number;
-  readonly ackedWritesLost: number;
-  /** Redis only: which write guarantee the trial used. */
+  /** Redis only: which write guarantee the trials used. */
   readonly durability?: 'async' | 'min-replicas' | 'wait';
-  /** Anything else worth keeping beside the figures (per-trial values, versions). */
+  /** Redis `wait` only: replicas each write waited for. */
+  readonly waitReplicas?: number;
+  readonly trials: number;
+  /** Acknowledged writes missing afterwards, worst trial. */
+  readonly ackedWritesLost: number;
+  /** Median over the trials of the largest gap between two acknowledged writes. */
+  readonly rtoMedianSeconds?: number;
+  /** Largest such gap over the trials. */
+  readonly rtoMaxSeconds?: number;
+  /** Partitions: acknowledged writes the old primary answered later than the bound after the cut, worst trial. */
+  readonly writesToDeposedPrimary?: number;
+  /** Redis partitions: from the cut until the old primary refused writes, worst trial. */
+  readonly fenceSeconds?: number;
+  /** Redis partitions: the documented bound (`SentinelTiming.fenceBoundSeconds`). */
+  readonly fenceBoundSeconds?: number;
+  /** Patroni partitions: from the cut until the old leader stopped being a primary, worst trial. */
+  readonly demoteSeconds?: number;
+  /** Patroni partitions: the bound the old leader is held to (its ttl). */
+  readonly demoteBoundSeconds?: number;
+  /** Site loss: the design's worst-case RTO and RPO from the recovery budget, which the measurement must stay within. */
+  readonly budgetRtoSeconds?: number;
+  readonly budgetRpoSeconds?: number;
+  /** Trials that were run again, with the reason. */
+  readonly reruns: readonly Rerun[];
+  /** What ran where, in words. */
+  readonly topology: string;
+  /** Server versions, read from the binaries or servers that ran. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** Anything else worth keeping beside the figures (per-trial values, settings). */
   readonly details?: Record<string, unknown>;
+}
+
+/** What a drill returns: rows without the drill id, which the runner adds. */
+export type MeasuredRow = Omit<DrillRow, 'drill'>;
+
+/** Options every drill takes. */
+export interface DrillRunOptions {
+  /** Trials per row, at least 3 for `npm run drill`. */
+  readonly trials: number;
+  /** Progress lines. */
+  readonly log: (line: string) => void;
+}
+
+/** A drill: one module measuring some scenarios, registered once in test/e2e/drills.ts. */
+export interface Drill {
+  /** Stable id, written into each row it produces. */
+  readonly id: string;
+  /** The module that measures it: what docs link to as the script behind each figure. */
+  readonly source: string;
+  /** What it does, for `npm run drill -- --list`. */
+  readonly description: string;
+  run(options: DrillRunOptions): Promise<MeasuredRow[]>;
+}
+
+/** The results file: when it was written and every row. */
+export interface DrillsFile {
+  readonly measuredAt: string;
+  /** Where it was measured, in words (a shared CPU makes timings noisy). */
+  readonly machine: string;
+  readonly rows: readonly DrillRow[];
 }
 
 export const DRILLS_FILE = path.join(__dirname, '..', '..', '..', 'bench', 'drills.json');
 
-/** Replaces the rows of `system` in the results file, keeping the other systems' rows. */
-export function writeDrillRows(system: DrillRow['system'], rows: readonly DrillRow[], file = DRILLS_FILE): void {
-  let existing: DrillRow[] = [];
-  if (fs.existsSync(file)) existing = (JSON.parse(fs.readFileSync(file, 'utf8')) as { rows: DrillRow[] }).rows ?? [];
-  const merged = [...existing.filter((r) => r.system !== system), ...rows];
+/** Reads the results file. */
+export function readDrills(file = DRILLS_FILE): DrillsFile {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as DrillsFile;
+}
+
+/**
+ * Replaces the rows of `drill` in the results file, keeping the other drills' rows, and orders
+ * the rows by the registry's order (`order`: drill ids).
+ */
+export function writeDrillRows(drill: string, rows: readonly MeasuredRow[], order: readonly string[], machine: string, file = DRILLS_FILE): void {
+  const existing = fs.existsSync(file) ? readDrills(file).rows : [];
+  const merged = [...existing.filter((r) => r.drill !== drill), ...rows.map((r) => ({ drill, ...r }))];
+  const rank = (r: DrillRow) => (order.indexOf(r.drill) + order.length + 1) % (order.length + 1);
+  const sorted = merged.map((r, i) => ({ r, i })).sort((x, y) => rank(x.r) - rank(y.r) || x.i - y.i).map(({ r }) => r);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ measuredAt: new Date().toISOString(), rows: merged }, null, 2) + '\n');
+  const content: DrillsFile = { measuredAt: new Date().toISOString(), machine, rows: sorted };
+  fs.writeFileSync(file, JSON.stringify(content, null, 2) + '\n');
 }
 
 /** Median of a non-empty list. */
@@ -49,12 +129,4 @@ export function largestGapMs(ackTimesMs: readonly number[]): number {
 /** Rounds seconds to two decimals for the table. */
 export function roundSeconds(ms: number): number {
   return Math.round(ms / 10) / 100;
-}
-
-/** The rows as a Markdown table, as README shows them. */
-export function drillTable(rows: readonly DrillRow[]): string {
-  const header = '| system | profile | scenario | durability | trials | RTO median (s) | RTO max (s) | acknowledged writes lost |';
-  const rule = '| --- | --- | --- | --- | ---: | ---: | ---: | ---: |';
-  const lines = rows.map((r) => `| ${r.system} | ${r.profile} | ${r.scenario} | ${r.durability ?? (r.synchronous ? 'synchronous' : 'asynchronous')} | ${r.trials} | ${r.rtoMedianSeconds} | ${r.rtoMaxSeconds} | ${r.ackedWritesLost} |`);
-  return [header, rule, ...lines].join('\n');
 }

@@ -130,6 +130,50 @@ export function checkSentinelTiming(timing: SentinelTimingValues, path: string, 
   });
 }
 
+/** The fence agent's timing and the down-after it must beat, also when built by hand. */
+export interface FenceTimingValues {
+  readonly downAfterMs: number;
+  readonly fence: { readonly pollIntervalMs: number; readonly leaseMs: number; readonly askTimeoutMs: number };
+}
+
+/** Time the fence agent takes to apply a decision on the local server, beyond its lease and one loop. */
+const FENCE_APPLY_MS = 100;
+
+/** Longest time from losing the Sentinel majority to refusing writes: lease + one loop + applying it. */
+export function fenceBoundMs(fence: FenceTimingValues['fence']): number {
+  return fence.leaseMs + fence.pollIntervalMs + FENCE_APPLY_MS;
+}
+
+/**
+ * Checks a fence timing: whole milliseconds, at least two polls per lease (one late answer must
+ * not fence a healthy primary), an ask timeout within the lease, and a bound below down-after
+ * (a cut-off primary must refuse writes before the Sentinels may promote another server).
+ */
+export function checkFenceTiming(timing: FenceTimingValues, path: string, fieldPrefix: string): void {
+  const field = (name: string) => `${fieldPrefix}${name}`;
+  const fence = timing.fence ?? {};
+  for (const [name, ms] of [['pollInterval', fence.pollIntervalMs], ['lease', fence.leaseMs], ['askTimeout', fence.askTimeoutMs]] as const) {
+    check(Number.isInteger(ms) && ms >= 10, {
+      path, field: field(name), value: millis(ms), problem: 'must be a whole number of milliseconds, at least 10', fix: 'use e.g. Duration.millis(100)',
+    });
+  }
+  check(fence.leaseMs >= 2 * fence.pollIntervalMs, {
+    path, field: field('lease'), value: millis(fence.leaseMs), problem: `must cover at least two poll intervals (${2 * fence.pollIntervalMs} ms), or one late answer fences a healthy primary`,
+    fix: `use a lease of at least ${2 * fence.pollIntervalMs} ms or poll more often`,
+  });
+  check(fence.askTimeoutMs <= fence.leaseMs, {
+    path, field: field('askTimeout'), value: millis(fence.askTimeoutMs), problem: `must not be longer than the lease (${fence.leaseMs} ms)`,
+    fix: `use at most ${fence.leaseMs} ms`,
+  });
+  const bound = fenceBoundMs(fence);
+  check(bound < timing.downAfterMs, {
+    path, field: field('lease'), value: millis(fence.leaseMs),
+    problem: `gives a fence bound (lease + poll interval + ${FENCE_APPLY_MS} ms = ${bound} ms) that is not below downAfter (${timing.downAfterMs} ms), `
+      + 'so the Sentinels could promote a new primary while the cut-off one still takes writes',
+    fix: `use a lease of at most ${timing.downAfterMs - fence.pollIntervalMs - FENCE_APPLY_MS - 1} ms or a longer downAfter`,
+  });
+}
+
 /** The numbers of a RedisDurability, also when built by hand as a plain object. */
 export interface DurabilityValues {
   readonly minReplicasToWrite: number;
