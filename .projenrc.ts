@@ -60,6 +60,9 @@ const project = new typescript.TypeScriptProject({
       lib: ['es2022'],
       target: 'ES2022',
       types: ['node'],
+      // The package ships JavaScript and declarations, not its sources inlined in source maps.
+      inlineSourceMap: false,
+      inlineSources: false,
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -71,7 +74,7 @@ const project = new typescript.TypeScriptProject({
       // ts-jest then transpiles file by file; `tsc --noEmit` does the type-check once.
       isolatedModules: true,
       // Examples and tests import the package by its name, as users do.
-      paths: { 'hadr-constructs': ['./lib/index.ts'] },
+      paths: { 'hadr-constructs': ['./lib/index.ts'], 'hadr-constructs/core': ['./lib/core/index.ts'] },
     },
     include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'build', 'package', 'dist'],
@@ -91,7 +94,7 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 30_000,
       collectCoverage: false,
-      moduleNameMapper: { '^hadr-constructs$': '<rootDir>/lib/index.ts' },
+      moduleNameMapper: { '^hadr-constructs$': '<rootDir>/lib/index.ts', '^hadr-constructs/core$': '<rootDir>/lib/core/index.ts' },
     },
   },
   eslintOptions: {
@@ -100,7 +103,7 @@ const project = new typescript.TypeScriptProject({
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'scripts', 'bench'],
   },
-  gitignore: ['/dist/', '/dist.staging/', '/bench/out/', '/.scratch/', '/.readme-snippets-*/'],
+  gitignore: ['/dist/', '/dist.staging/', '/bench/out/', '/.scratch/', '/.readme-snippets-*/', '/package/'],
 });
 
 // 3.6 resolves with enhanced-resolve; later versions pull platform binaries the npm registry
@@ -110,6 +113,32 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
 // Keep short related properties on one line ({ path, field, value } in errors).
 project.eslint?.addRules({ '@stylistic/object-property-newline': 'off' });
+
+// Layers point one way: lib/core is framework-free, lib/k8s does without Pulumi. By resolved
+// path (relative imports too) and by package name (packages that are not installed).
+const CORE_IS_FRAMEWORK_FREE = 'lib/core is framework-free: no cdk8s, cdk8s-plus, constructs or Pulumi; put this in lib/k8s or lib/pulumi';
+const K8S_HAS_NO_PULUMI = 'lib/k8s must not need Pulumi: cdk8s users do not install it; put this in lib/pulumi';
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      { target: './lib/core', from: ['./lib/k8s', './lib/pulumi', './lib/cli'], message: CORE_IS_FRAMEWORK_FREE },
+      {
+        target: './lib/core',
+        from: ['./node_modules/cdk8s', './node_modules/cdk8s-plus-27', './node_modules/constructs', './node_modules/@pulumi'],
+        message: CORE_IS_FRAMEWORK_FREE,
+      },
+      { target: './lib/k8s', from: ['./lib/pulumi', './node_modules/@pulumi'], message: K8S_HAS_NO_PULUMI },
+    ],
+  }],
+});
+project.eslint?.addOverride({
+  files: ['lib/core/**/*.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['cdk8s', 'cdk8s/*', 'cdk8s-plus-*', 'constructs', '@pulumi/*'], message: CORE_IS_FRAMEWORK_FREE }] }] },
+});
+project.eslint?.addOverride({
+  files: ['lib/k8s/**/*.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@pulumi/*'], message: K8S_HAS_NO_PULUMI }] }] },
+});
 
 // The README's promise: one command synthesizes every example into dist/.
 project.addTask('synth', {
@@ -138,6 +167,13 @@ const servers = project.addTask('servers', {
   exec: 'bash scripts/ensure-servers.sh',
 });
 
+project.addTask('bench', {
+  description: 'Synthesis benchmark against the same objects written with the k8s classes; writes bench/results.json and docs/benchmark.md',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  exec: 'tsx --tsconfig tsconfig.dev.json bench/synth-bench.ts',
+  receiveArgs: true,
+});
+
 project.addTask('drill', {
   description: 'Run the drills with real servers, write bench/drills.json and the drill tables of the docs',
   exec: 'tsx bench/drill.ts',
@@ -156,6 +192,13 @@ test.spawn(servers);
 // Unit and construct tests in parallel; then the drills one at a time, so one drill's load
 // never provokes another's failover.
 test.exec('jest --ci --testPathIgnorePatterns /test/e2e/');
+// The package as users get it: npm pack, installed into a fresh cdk8s app and from a git URL,
+// synthesized with cdk8s synth (test/package/*.pack.ts, outside the unit tests' pattern).
+const packageTest = project.addTask('test:package', {
+  description: 'Install the packed library into a fresh cdk8s app (and from a git URL) and synthesize it',
+  exec: "jest --ci --runInBand --testMatch '<rootDir>/test/package/*.pack.ts'",
+});
+test.spawn(packageTest);
 test.exec('jest --ci --runInBand test/e2e');
 // Lint without --fix: the check must fail rather than rewrite files.
 test.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples scripts bench .projenrc.ts', {
@@ -165,5 +208,26 @@ test.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples sc
 // The topology summary's JSON Schema ships beside the compiled code that imports it.
 project.addPackageIgnore('!/build/**/*.json');
 for (const p of ['/examples/', '/scripts/', '/bench/', '/dist/', '/.ci/', 'cdk8s.yaml']) project.addPackageIgnore(p);
+
+// Entry points: the constructs, and the framework-free core (room for './pulumi' later).
+// typesVersions lets TypeScript's older "node" module resolution find the core's types too.
+project.package.addField('exports', {
+  '.': { types: './build/index.d.ts', default: './build/index.js' },
+  './core': { types: './build/core/index.d.ts', default: './build/core/index.js' },
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', { '*': { core: ['build/core/index.d.ts'] } });
+// What the tarball holds, as an allow-list: the compiled code, its declarations and the API
+// reference (npm adds package.json, README.md and LICENSE); no sources, tests or config files.
+project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'API.md']);
+
+// `npm run build` compiles and packages; it runs neither the tests nor the drills (those are
+// `npm test`), so a consumer or release build needs no database servers. projen locks its own
+// build task with the test task inside, so the npm script names the steps itself.
+project.package.setScript('build', 'projen pre-compile && projen compile && projen post-compile && projen package');
+
+// Installing from a git URL (npm install git+https://...#<ref>) compiles the package: npm runs
+// `prepare` after installing the clone's dependencies; it also runs before `npm pack`.
+project.package.setScript('prepare', 'tsc --build');
 
 project.synth();

@@ -6,8 +6,9 @@ import Ajv2020 from 'ajv/dist/2020';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { EXAMPLES, synthExamples } from '../examples/main';
-import { MultiReplica, SECRET_LOOKING_NAME, TOPOLOGY_SUMMARY_SCHEMA } from '../lib';
+import { MultiReplica, TOPOLOGY_SUMMARY_SCHEMA } from '../lib';
 import { validateManifests } from './support/schema';
+import { SECRET_LOOKING_NAME } from '../lib/core/service/env-value';
 
 /** Polaris checks, run offline when the audit tool sits beside the repository. */
 const AUDIT = path.join(__dirname, '..', '..', 'shared', 'audit', 'audit.js');

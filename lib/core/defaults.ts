@@ -1,10 +1,12 @@
 /**
  * Every default of the stateless modes, in one place, each with the reason it is the safe one.
- * Constructs read these; nothing else hard-codes a number.
+ * Constructs read these; nothing else hard-codes a number. Deep-frozen: no caller can change a
+ * default under every later construct.
  */
+import { deepFreeze } from './private/deep-freeze';
 
 /** Defaults that apply to every stateless service. */
-export const SERVICE_DEFAULTS = {
+export const SERVICE_DEFAULTS = deepFreeze({
   /**
    * A numeric non-root user and group: `runAsNonRoot` can only be verified by the kubelet
    * when the UID is numeric, and 10001 is outside the range base images give their users.
@@ -19,10 +21,11 @@ export const SERVICE_DEFAULTS = {
   memoryRequestMebibytes: 256,
   memoryLimitMebibytes: 256,
   /**
-   * Always pull: a pinned tag is re-verified against the registry. With an immutable digest,
-   * `IfNotPresent` also survives a registry outage during restarts.
+   * Images are always pinned (a tag or digest), so a node that has the image uses it: pods
+   * restart and reschedule onto warm nodes while the registry is down. `Always` would make every
+   * restart depend on the registry.
    */
-  imagePullPolicy: 'Always' as const,
+  imagePullPolicy: 'IfNotPresent' as const,
   /**
    * Endpoints are removed asynchronously after a pod starts terminating; sleeping in preStop
    * keeps the old pod serving until every node's proxy and the ingress have dropped it.
@@ -36,7 +39,7 @@ export const SERVICE_DEFAULTS = {
   liveness: { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
   /** Startup probe cadence; the failure threshold follows from the startup timeout asked for. */
   startupPeriodSeconds: 5,
-  /** Name of the PriorityClass created once per chart when none is given. */
+  /** Name of the PriorityClass created once per cluster when none is given. */
   priorityClassName: 'hadr-high-availability',
   /**
    * Above ordinary workloads (0) so a pending HA replica preempts batch work, far below the
@@ -46,10 +49,10 @@ export const SERVICE_DEFAULTS = {
   /** Zone label every cloud and most on-premises installers set. */
   zoneTopologyKey: 'topology.kubernetes.io/zone',
   nodeTopologyKey: 'kubernetes.io/hostname',
-} as const;
+} as const);
 
 /** Defaults of the MultiReplica mode. */
-export const MULTI_REPLICA_DEFAULTS = {
+export const MULTI_REPLICA_DEFAULTS = deepFreeze({
   /** Three replicas survive one node drain while one more fails. */
   replicas: 3,
   /** At least two replicas: one alone is Baseline. */
@@ -58,10 +61,10 @@ export const MULTI_REPLICA_DEFAULTS = {
   maxUnavailable: 1,
   /** HPA target: room to absorb a lost zone's traffic before new pods are ready. */
   cpuUtilization: 70,
-} as const;
+} as const);
 
 /** Defaults of PatroniCluster. */
-export const PATRONI_CLUSTER_DEFAULTS = {
+export const PATRONI_CLUSTER_DEFAULTS = deepFreeze({
   /** Three members: one can fail or be drained while a synchronous standby remains. */
   members: 3,
   /** Spilo: the maintained image with Patroni, PostgreSQL and WAL-G, run with our patroni.yml. */
@@ -92,10 +95,10 @@ export const PATRONI_CLUSTER_DEFAULTS = {
     endpoints: ['get', 'list', 'watch', 'create', 'patch', 'update'],
     pods: ['get', 'list', 'watch', 'patch', 'update'],
   },
-} as const;
+} as const);
 
 /** Defaults of RedisSentinel. */
-export const REDIS_SENTINEL_DEFAULTS = {
+export const REDIS_SENTINEL_DEFAULTS = deepFreeze({
   /** Two replicas behind the primary: one can be drained or resyncing while the other can still be promoted. */
   replicas: 2,
   /** Three Sentinels: one can be lost or drained while the other two still make the majority a failover needs. */
@@ -150,4 +153,4 @@ export const REDIS_SENTINEL_DEFAULTS = {
   askTimeoutSeconds: 2,
   /** DNS domain of the cluster, for the pods' fully qualified names. */
   clusterDomain: 'cluster.local',
-} as const;
+} as const);

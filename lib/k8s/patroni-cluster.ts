@@ -13,7 +13,8 @@ import { claimObjectName, nameObjectsAfter } from './private/name-registry';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
-import { defaultPriorityClass } from './private/priority-class';
+import { exemptPinnedImagePull } from './private/polaris';
+import { priorityClassNameFor } from './private/priority-class';
 import { checkEndpointUrl, checkHostList, checkS3Prefix, checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import {
@@ -28,7 +29,8 @@ import { HealthCheck } from '../core/service/health-check';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
 import { NetworkPeer } from '../core/service/network-peer';
 import { Placement, SchedulingRule } from '../core/service/placement';
-import { ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { PriorityClass } from '../core/service/priority-class';
+import { ImagePullPolicy, ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
 import { Exposure, isClusterLocalName, Reach, ResolvedExposure, resolveExposure } from '../core/topology/reach';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
 import { DurationLike, isDurationLike, isSizeLike, mebibytes, toSecondsCeil } from '../core/units';
@@ -159,11 +161,13 @@ export interface PatroniClusterProps extends PostgresSpec {
   readonly zoneSpread?: SchedulingRule;
 
   /**
-   * PriorityClass of the members and the pooler.
+   * PriorityClass of the members and the pooler. A class the library creates is written once
+   * per cluster (cdk8s App, or cluster folder of a TopologyApp), not once per chart.
    *
-   * @default - `hadr-high-availability`, created once per chart
+   * @default PriorityClass.highAvailability() - `hadr-high-availability` (1,000,000), created once per cluster
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
    */
-  readonly priorityClassName?: string;
+  readonly priorityClass?: PriorityClass;
 
   /**
    * Addresses other clusters and sites reach this cluster on: the primary (for a standby
@@ -176,6 +180,24 @@ export interface PatroniClusterProps extends PostgresSpec {
    * @see https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer
    */
   readonly expose?: PatroniExposure;
+
+  /**
+   * When the kubelet pulls the member image (and the backup sidecar's, the same image). The
+   * image is pinned, so `IfNotPresent` lets a member restart while the registry is down.
+   *
+   * @default 'IfNotPresent'
+   * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * The image runs as a numeric non-root user of its own: keep it rather than force Spilo's
+   * postgres user (101:103). `runAsNonRoot` stays; 103 stays the fsGroup of the volumes.
+   *
+   * @default false - the members run as 101:103, the postgres user of the default Spilo image
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+   */
+  readonly imageRunsAsNonRoot?: boolean;
 }
 
 /** Where a standby cluster replicates from. */
@@ -278,6 +300,13 @@ export interface PatroniPoolerOptions {
    * @default - `<name>-pooler-auth`
    */
   readonly authSecret?: string;
+  /**
+   * When the kubelet pulls the PgBouncer image; pinned, so `IfNotPresent` survives a registry outage.
+   *
+   * @default 'IfNotPresent'
+   * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
 }
 
 /** What of a {@link PatroniCluster} is reached from other clusters and sites. */
@@ -458,17 +487,17 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
       zoneSpread: props.zoneSpread ?? DEFAULTS.zoneSpread,
       zoneTopologyKey: SERVICE_DEFAULTS.zoneTopologyKey,
     };
-    const priorityClassName = props.priorityClassName ?? defaultPriorityClass(this);
+    const priorityClassName = priorityClassNameFor(this, 'priorityClass', props.priorityClass);
     // The member container, checked as a service: pinned image, sane requests and limits.
     const member = renamingErrors(path, MEMBER_FIELDS, () => resolveServiceSpec(path, {
-      name, image: props.image ?? DEFAULTS.image, port: PORT.postgres,
+      name, image: props.image ?? DEFAULTS.image, imagePullPolicy: props.imagePullPolicy, port: PORT.postgres,
       resources: props.resources ?? {
         cpu: { request: DEFAULTS.cpuRequest, limit: DEFAULTS.cpuLimit },
         memory: { request: mebibytes(DEFAULTS.memoryMebibytes), limit: mebibytes(DEFAULTS.memoryMebibytes) },
       },
     }));
     // Built here, not while synthesizing: a bad backup setting fails the constructor, before any chart is written.
-    const backupContainer = props.backup ? this.backupContainer(path, props, props.backup, member.image) : undefined;
+    const backupContainer = props.backup ? this.backupContainer(path, props, props.backup, member) : undefined;
     this.statefulSet = kubeObject(this, 'Resource', k8s.KubeStatefulSet.GVK, metadata, {
       spec: () => k8s.toJson_StatefulSetSpec({
         serviceName: membersService.name,
@@ -485,7 +514,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
             enableServiceLinks: false,
             priorityClassName,
             terminationGracePeriodSeconds: DEFAULTS.terminationGracePeriodSeconds,
-            securityContext: restrictedPodSecurityContext(DEFAULTS.runAs),
+            securityContext: restrictedPodSecurityContext(DEFAULTS.runAs, !props.imageRunsAsNonRoot),
             affinity: antiAffinityFor(this.selector, placement),
             topologySpreadConstraints: topologySpreadFor(this.selector, placement),
             containers: [
@@ -504,6 +533,8 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         volumeClaimTemplates: [dataVolumeClaim('pgdata', this.selector, props.storage, props.storageClassName)],
       }),
     });
+
+    exemptPinnedImagePull(this.statefulSet, [member.imagePullPolicy]);
 
     this.podDisruptionBudget = kubeObject(this, 'DisruptionBudget', k8s.KubePodDisruptionBudget.GVK, metadata, {
       spec: () => k8s.toJson_PodDisruptionBudgetSpec({
@@ -665,14 +696,14 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
   }
 
   private patroniContainer(props: PatroniClusterProps, member: ResolvedService): k8s.Container {
-    const { image } = member;
+    const { image, imagePullPolicy } = member;
     const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
     const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: secret, key } } });
     const field = (fieldPath: string) => ({ valueFrom: { fieldRef: { fieldPath } } });
     return {
       name: 'patroni',
       image,
-      imagePullPolicy: 'Always',
+      imagePullPolicy,
       command: ['patroni', `${MOUNT.config}/patroni.yml`],
       ports: [
         { name: 'postgresql', containerPort: PORT.postgres, protocol: 'TCP' },
@@ -701,7 +732,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         { kind: 'http', path: '/liveness', port: PORT.patroni, scheme: 'HTTP' },
         { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, successThreshold: 1 },
       ),
-      securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs),
+      securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs, !props.imageRunsAsNonRoot),
       volumeMounts: [
         { name: 'pgdata', mountPath: MOUNT.data },
         { name: 'config', mountPath: MOUNT.config, readOnly: true },
@@ -712,7 +743,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     };
   }
 
-  private backupContainer(path: string, props: PatroniClusterProps, backup: PatroniBackupOptions, image: string): k8s.Container {
+  private backupContainer(path: string, props: PatroniClusterProps, backup: PatroniBackupOptions, member: ResolvedService): k8s.Container {
     const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
     const script = renamingErrors(path, [], () => renderWalgBackupLoop({
       path,
@@ -723,8 +754,8 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     }));
     return {
       name: 'backup',
-      image,
-      imagePullPolicy: 'Always',
+      image: member.image,
+      imagePullPolicy: member.imagePullPolicy,
       command: ['/bin/sh', '-c', script],
       readinessProbe: { exec: { command: [...BACKUP_LOOP_ALIVE] }, periodSeconds: 60, timeoutSeconds: 5, failureThreshold: 2 },
       livenessProbe: { exec: { command: [...BACKUP_LOOP_ALIVE] }, periodSeconds: 60, timeoutSeconds: 5, failureThreshold: 3 },
@@ -735,7 +766,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: secret, key: CREDENTIAL_KEYS.superuser } } },
       ],
       resources: containerResources({ cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '256Mi' } }),
-      securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs),
+      securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs, !props.imageRunsAsNonRoot),
       volumeMounts: [
         { name: 'pgdata', mountPath: MOUNT.data, readOnly: true },
         { name: 'tmp', mountPath: MOUNT.tmp },
@@ -765,7 +796,7 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     return role;
   }
 
-  private poolerFor(name: string, partOf: string, options: PatroniPoolerOptions, priorityClassName: string): MultiReplica {
+  private poolerFor(name: string, partOf: string, options: PatroniPoolerOptions, priorityClassName: string | undefined): MultiReplica {
     const poolerName = `${name}-pooler`;
     const failover = estimateFailover(this.timing);
     const ini = renderPgbouncerIni({
@@ -784,12 +815,14 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     });
     return new MultiReplica(this, 'Pooler', {
       replicas: options.replicas ?? DEFAULTS.poolerReplicas,
-      priorityClassName,
+      // The members' class, already created for this cluster when the library creates it.
+      priorityClass: priorityClassName === undefined ? PriorityClass.none() : PriorityClass.existing(priorityClassName),
       service: {
         name: poolerName,
         partOf,
         component: 'pooler',
         image: options.image ?? DEFAULTS.poolerImage,
+        imagePullPolicy: options.imagePullPolicy,
         ports: [{ name: 'postgresql', port: PORT.postgres }],
         healthCheck: HealthCheck.tcp(PORT.postgres),
         command: ['pgbouncer', '/etc/pgbouncer/pgbouncer.ini'],
@@ -897,7 +930,7 @@ const MEMBER_FIELDS: FieldMapping = [['service.name', 'name'], ['service.image',
 /** The pooler's fields (a MultiReplica and a pgbouncer.ini) as the props name them. */
 const POOLER_FIELDS: FieldMapping = [
   ['service.name', 'name'], ['service.image', 'pooler.image'], ['replicas', 'pooler.replicas'], ['service.partOf', 'partOf'],
-  ['priorityClassName', 'priorityClassName'], ['poolMode', 'pooler.poolMode'],
+  ['priorityClass', 'priorityClass'], ['poolMode', 'pooler.poolMode'],
 ];
 
 /** Checks of the props before anything is built: types, names, references, addresses. */

@@ -15,7 +15,8 @@ import { RedisPod, renderRedisStartScript } from '../core/redis/redis-start-scri
 import { Durability, RedisDurability, SentinelTiming, SentinelTimingProfile } from '../core/redis/redis-timing';
 import { renderSentinelConfig, SENTINEL_PORT, SentinelConfigSpec, sentinelMajority } from '../core/redis/sentinel-config';
 import { renderSentinelStartScript } from '../core/redis/sentinel-start-script';
-import { checkPeer, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
+import { PriorityClass } from '../core/service/priority-class';
+import { checkPeer, ImagePullPolicy, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
 import { Exposure, Reach, ResolvedExposure, resolveExposure } from '../core/topology/reach';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
 import { isSizeLike, mebibytes, seconds, SizeLike } from '../core/units';
@@ -26,7 +27,8 @@ import { nameObjectsAfter } from './private/name-registry';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
-import { defaultPriorityClass } from './private/priority-class';
+import { exemptPinnedImagePull } from './private/polaris';
+import { priorityClassNameFor } from './private/priority-class';
 import { checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
 import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
@@ -221,12 +223,31 @@ export interface RedisSentinelProps extends RedisSpec {
   readonly zoneSpread?: SchedulingRule;
 
   /**
-   * PriorityClass of every pod.
+   * PriorityClass of every pod. A class the library creates is written once per cluster (cdk8s
+   * App, or cluster folder of a TopologyApp), not once per chart.
    *
-   * @default - `hadr-high-availability`, created once per chart
+   * @default PriorityClass.highAvailability() - `hadr-high-availability` (1,000,000), created once per cluster
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
    */
-  readonly priorityClassName?: string;
+  readonly priorityClass?: PriorityClass;
+
+  /**
+   * When the kubelet pulls the Redis and Sentinel image. The image is pinned, so `IfNotPresent`
+   * lets a server restart while the registry is down.
+   *
+   * @default 'IfNotPresent'
+   * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+
+  /**
+   * The image runs as a numeric non-root user of its own: keep it rather than force the official
+   * image's redis user (999:999). `runAsNonRoot` stays; 999 stays the fsGroup of the volumes.
+   *
+   * @default false - Redis and Sentinel run as 999:999, the redis user of the official image
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+   */
+  readonly imageRunsAsNonRoot?: boolean;
 
   /**
    * DNS domain of the cluster, in the pod names Redis and Sentinel announce.
@@ -282,6 +303,13 @@ export interface RedisPrimaryProxyOptions {
    * @see https://hub.docker.com/_/haproxy
    */
   readonly image?: string;
+  /**
+   * When the kubelet pulls the HAProxy image; pinned, so `IfNotPresent` survives a registry outage.
+   *
+   * @default 'IfNotPresent'
+   * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
 }
 
 const PORT = { redis: REDIS_PORT, sentinel: SENTINEL_PORT } as const;
@@ -304,7 +332,7 @@ const SENTINEL_CONFIG_FIELDS: FieldMapping = [['extraDirectives', 'sentinelDirec
 /** The primary proxy's fields (a MultiReplica) as the props name them. */
 const PROXY_FIELDS: FieldMapping = [
   ['service.name', 'name'], ['service.image', 'primaryProxy.image'], ['replicas', 'primaryProxy.replicas'], ['service.partOf', 'partOf'],
-  ['priorityClassName', 'priorityClassName'], ['service.ingress', 'clients'],
+  ['priorityClass', 'priorityClass'], ['service.ingress', 'clients'],
 ];
 
 /** Checks of the props before anything is built: types, names, references, directives. */
@@ -503,11 +531,11 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     const image = props.image ?? DEFAULTS.image;
     const memory = props.resources?.memory ?? { request: mebibytes(DEFAULTS.memoryMebibytes), limit: mebibytes(DEFAULTS.memoryMebibytes) };
     const redisContainer = renamingErrors(path, [['service.name', 'name'], ['service.image', 'image'], ['service.resources', 'resources']], () => resolveServiceSpec(path, {
-      name, image, port: PORT.redis,
+      name, image, imagePullPolicy: props.imagePullPolicy, port: PORT.redis,
       resources: { cpu: props.resources?.cpu ?? { request: DEFAULTS.cpuRequest, limit: DEFAULTS.cpuLimit }, memory },
     }));
     const sentinelContainer = renamingErrors(path, [['service.name', 'name'], ['service.image', 'image'], ['service.resources', 'sentinelResources']], () => resolveServiceSpec(path, {
-      name: sentinelName, image, port: PORT.sentinel,
+      name: sentinelName, image, imagePullPolicy: props.imagePullPolicy, port: PORT.sentinel,
       resources: props.sentinelResources ?? {
         cpu: { request: DEFAULTS.sentinelCpuRequest, limit: DEFAULTS.sentinelCpuLimit },
         memory: { request: mebibytes(DEFAULTS.sentinelMemoryMebibytes), limit: mebibytes(DEFAULTS.sentinelMemoryMebibytes) },
@@ -625,14 +653,15 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       zoneSpread: props.zoneSpread ?? DEFAULTS.zoneSpread,
       zoneTopologyKey: SERVICE_DEFAULTS.zoneTopologyKey,
     };
-    const priorityClassName = props.priorityClassName ?? defaultPriorityClass(this);
+    const priorityClassName = priorityClassNameFor(this, 'priorityClass', props.priorityClass);
+    const forceRunAs = props.imageRunsAsNonRoot !== true;
     const podSpec = (selector: Readonly<Record<string, string>>, containers: k8s.Container[], configMapName: string): k8s.PodSpec => ({
       serviceAccountName: serviceAccount.name,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       priorityClassName,
       terminationGracePeriodSeconds: DEFAULTS.terminationGracePeriodSeconds,
-      securityContext: restrictedPodSecurityContext(DEFAULTS.runAs),
+      securityContext: restrictedPodSecurityContext(DEFAULTS.runAs, forceRunAs),
       affinity: antiAffinityFor({ ...selector }, placement),
       topologySpreadConstraints: topologySpreadFor({ ...selector }, placement),
       containers,
@@ -660,6 +689,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
           spec: podSpec(this.selector, withFence(this.fencing, serverContainer({
             name: 'redis',
             image: redisContainer.image,
+            imagePullPolicy: redisContainer.imagePullPolicy,
+            forceRunAs,
             port: PORT.redis,
             resources: containerResources(redisContainer),
             // Covers asking the Sentinels at start and replaying the append-only file (LOADING counts as alive).
@@ -683,6 +714,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
           spec: podSpec(this.sentinelSelector, [serverContainer({
             name: 'sentinel',
             image: sentinelContainer.image,
+            imagePullPolicy: sentinelContainer.imagePullPolicy,
+            forceRunAs,
             port: PORT.sentinel,
             resources: containerResources(sentinelContainer),
             startupPeriods: 24,
@@ -691,6 +724,9 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         },
       }),
     });
+
+    exemptPinnedImagePull(this.statefulSet, [redisContainer.imagePullPolicy]);
+    exemptPinnedImagePull(this.sentinelStatefulSet, [sentinelContainer.imagePullPolicy]);
 
     // One pod at a time: a drain proceeds, a promotable replica and a Sentinel majority remain.
     const budget = (budgetId: string, meta: typeof metadata, selector: Readonly<Record<string, string>>) =>
@@ -714,7 +750,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       });
       this.primaryProxy = renamingErrors(path, PROXY_FIELDS, () => new MultiReplica(this, 'PrimaryProxy', {
         replicas: proxyOptions.replicas ?? DEFAULTS.proxyReplicas,
-        priorityClassName,
+        // The servers' class, already created for this cluster when the library creates it.
+        priorityClass: priorityClassName === undefined ? PriorityClass.none() : PriorityClass.existing(priorityClassName),
         nodeAntiAffinity: placement.nodeAntiAffinity,
         zoneSpread: placement.zoneSpread,
         service: {
@@ -722,6 +759,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
           partOf,
           component: 'proxy',
           image: proxyOptions.image ?? DEFAULTS.proxyImage,
+          imagePullPolicy: proxyOptions.imagePullPolicy,
           ports: [{ name: 'redis', port: PORT.redis }],
           healthCheck: HealthCheck.tcp(PORT.redis),
           command: ['haproxy', '-db', '-f', `${MOUNT.haproxy}/haproxy.cfg`],
@@ -916,6 +954,9 @@ function execProbe(script: string, timing: Omit<k8s.Probe, 'exec'>): k8s.Probe {
 interface ServerContainerOptions {
   readonly name: 'redis' | 'sentinel';
   readonly image: string;
+  readonly imagePullPolicy: ImagePullPolicy;
+  /** Run as the image's redis user (999:999); false keeps the image's own non-root user. */
+  readonly forceRunAs: boolean;
   readonly port: number;
   readonly resources: k8s.ResourceRequirements;
   /** Startup probe periods of 5 s before liveness takes over. */
@@ -932,7 +973,7 @@ function serverContainer(options: ServerContainerOptions): k8s.Container {
   return {
     name: options.name,
     image: options.image,
-    imagePullPolicy: 'Always',
+    imagePullPolicy: options.imagePullPolicy,
     command: ['sh', `${MOUNT.config}/${SCRIPT.start}`],
     // The start script picks this pod's config and address by its name.
     env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
@@ -943,7 +984,7 @@ function serverContainer(options: ServerContainerOptions): k8s.Container {
     // Alive while it answers at all: a replica loading or syncing a large data set is not killed.
     livenessProbe: execProbe(SCRIPT.liveness, { periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 6, successThreshold: 1 }),
     startupProbe: execProbe(SCRIPT.liveness, { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: options.startupPeriods, successThreshold: 1 }),
-    securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs),
+    securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs, options.forceRunAs),
     volumeMounts: [
       ...options.volumeMounts,
       { name: 'config', mountPath: MOUNT.config, readOnly: true },

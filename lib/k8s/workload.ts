@@ -2,19 +2,21 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { kubeObject } from './private/kube-object';
+import { kubernetesVersionOf } from './private/kubernetes-version';
 import { nameObjectsAfter } from './private/name-registry';
 import { policyRules } from './private/network-policy';
-import { addSameRevisionAntiAffinity, antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor } from './private/placement';
-import { restrictedPodSecurityContext, serviceContainer, serviceVolumes } from './private/pod-template';
-import { exemptFromPolarisCheck } from './private/polaris';
-import { defaultPriorityClass } from './private/priority-class';
+import { antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor, withSameRevisionAntiAffinity } from './private/placement';
+import { restrictedPodSecurityContext, serviceContainer, serviceVolumes, withPreStopSleep } from './private/pod-template';
+import { exemptFromPolarisCheck, exemptPinnedImagePull } from './private/polaris';
+import { priorityClassNameFor } from './private/priority-class';
+import { formatKubernetesVersion, KUBERNETES_FEATURES, kubernetesVersionAtLeast } from '../core/kubernetes-version';
 import { renamingErrors } from '../core/private/rename-errors';
 import { checkBudgetAllowsDrain, DisruptionBudget } from '../core/service/disruption-budget';
 import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels';
 import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../core/service/network-peer';
 import { Placement } from '../core/service/placement';
+import { PriorityClass } from '../core/service/priority-class';
 import { AutoscaleSpec, checkEgressRule, checkIngressRule, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
-import { checkPriorityClassName } from '../core/validation/kubernetes';
 import { checkObject, checkOptionalBoolean } from '../core/validation/shape';
 
 /**
@@ -41,12 +43,14 @@ export interface WorkloadProps {
   readonly service: ServiceSpec;
 
   /**
-   * PriorityClass of the pods.
+   * PriorityClass of the pods: the library's, one of your own (created), one already on the
+   * cluster, or none. A class the library creates is written once per cluster (cdk8s App, or
+   * cluster folder of a TopologyApp), not once per chart: it is cluster-scoped.
    *
-   * @default - `hadr-high-availability` (value 1,000,000), created once per chart
+   * @default PriorityClass.highAvailability() - `hadr-high-availability` (1,000,000): a pending HA replica preempts ordinary work
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
    */
-  readonly priorityClassName?: string;
+  readonly priorityClass?: PriorityClass;
 
   /**
    * Run in standby: 0 replicas, no PodDisruptionBudget and no autoscaler; every other object
@@ -112,7 +116,6 @@ export abstract class Workload extends Construct {
     const path = this.node.path;
     checkObject(path, 'props', props, "{ service: { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 8080 } }");
     const service = resolveServiceSpec(path, props.service);
-    if (props.priorityClassName !== undefined) checkPriorityClassName(path, 'priorityClassName', props.priorityClassName);
     checkOptionalBoolean(path, 'standby', props.standby);
     const active = shapeOf(path, service);
     checkBudgetAllowsDrain(path, active.disruptionBudget, active.minReplicas);
@@ -127,10 +130,20 @@ export abstract class Workload extends Construct {
     const labels = { ...recommendedLabels(service.labelSubject), ...service.labels };
     this.labels = labels;
     const metadata = { name: service.name, labels };
-    const priorityClassName = props.priorityClassName ?? defaultPriorityClass(this);
+    const priorityClassName = priorityClassNameFor(this, 'priorityClass', props.priorityClass);
+    // Fields newer than the declared cluster fall back to what it has (KUBERNETES_FEATURES).
+    const version = kubernetesVersionOf(this);
+    const kubeletSleep = version === undefined || kubernetesVersionAtLeast(version, KUBERNETES_FEATURES.preStopSleep.since);
+    const sameRevisionAntiAffinity = version === undefined || kubernetesVersionAtLeast(version, KUBERNETES_FEATURES.podAffinityMatchLabelKeys.since);
 
+    // Fields newer than the 1.27 typings, written after serialization (user patches come later).
+    const withNewerFields = (spec: any) => {
+      if (kubeletSleep) withPreStopSleep(spec.template.spec.containers[0], service.drainDelaySeconds);
+      if (sameRevisionAntiAffinity) withSameRevisionAntiAffinity(spec.template.spec);
+      return spec;
+    };
     this.deployment = kubeObject(this, 'Resource', k8s.KubeDeployment.GVK, metadata, {
-      spec: () => k8s.toJson_DeploymentSpec({
+      spec: () => withNewerFields(k8s.toJson_DeploymentSpec({
         replicas: shape.replicas,
         selector: { matchLabels: { ...this.selector } },
         strategy: {
@@ -146,17 +159,19 @@ export abstract class Workload extends Construct {
             enableServiceLinks: false,
             priorityClassName,
             terminationGracePeriodSeconds: service.gracePeriodSeconds,
-            securityContext: restrictedPodSecurityContext(service.runAs),
+            securityContext: restrictedPodSecurityContext(service.runAs, service.forceRunAs),
             affinity: antiAffinityFor(this.selector, shape.placement),
             topologySpreadConstraints: topologySpreadFor(this.selector, shape.placement, DEPLOYMENT_REVISION_LABEL),
-            containers: [serviceContainer(service)],
+            containers: [serviceContainer(service, kubeletSleep ? 'kubelet-sleep' : 'exec-sleep')],
             volumes: serviceVolumes(service),
           },
         },
-      }),
+      })),
     });
 
-    addSameRevisionAntiAffinity(this.deployment, '/spec/template/spec', shape.placement);
+    if (version !== undefined && (!kubeletSleep || !sameRevisionAntiAffinity)) {
+      this.recordFallbacks(formatKubernetesVersion(version), kubeletSleep, sameRevisionAntiAffinity, shape.placement);
+    }
 
     if (service.ports.length > 0) {
       this.service = kubeObject(this, 'Service', k8s.KubeService.GVK, metadata, {
@@ -187,6 +202,7 @@ export abstract class Workload extends Construct {
         ...this.renderPolicy(),
       }),
     });
+    exemptPinnedImagePull(this.deployment, [service.imagePullPolicy]);
     if (service.ports.length === 0) {
       exemptFromPolarisCheck(this.deployment, 'missingNetworkPolicy',
         'the service declares no ports, so its NetworkPolicy admits no ingress at all');
@@ -255,11 +271,25 @@ export abstract class Workload extends Construct {
     return NetworkPeer.pods(this.selector);
   }
 
+  /** Says on the Deployment which newer fields the declared Kubernetes version made it leave out, and what that costs. */
+  private recordFallbacks(version: string, kubeletSleep: boolean, sameRevisionAntiAffinity: boolean, placement: Placement): void {
+    const notes = [
+      ...(kubeletSleep ? [] : [`preStop runs sleep in the container, so the image needs a sleep binary (the kubelet sleeps from ${KUBERNETES_FEATURES.preStopSleep.since})`]),
+      ...(sameRevisionAntiAffinity || placement.nodeAntiAffinity !== 'required' ? [] : [
+        `anti-affinity counts pods of every revision, so a surge rollout needs one node more than replicas (${KUBERNETES_FEATURES.podAffinityMatchLabelKeys.since} counts the new revision only)`,
+      ]),
+    ];
+    if (notes.length > 0) this.deployment.metadata.addAnnotation(KUBERNETES_FALLBACK_ANNOTATION, `Kubernetes ${version}: ${notes.join('; ')}`);
+  }
+
   private renderPolicy() {
     const declared = this.resolved.ports.map((p) => ({ port: p.port, protocol: p.protocol }));
     return policyRules(this.ingressRules, this.egressRules, declared);
   }
 }
+
+/** Annotation naming the fallbacks a declared older Kubernetes version caused. */
+const KUBERNETES_FALLBACK_ANNOTATION = 'hadr-constructs.io/kubernetes-version-fallbacks';
 
 function intOrString(value: number | string): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);

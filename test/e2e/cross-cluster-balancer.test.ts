@@ -12,10 +12,9 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { findBinary, freePorts, ProcessGroup, serversAvailable, tcpOpen, waitFor } from './support/processes';
 import { resolveServiceSpec } from '../../lib/core/service/service-spec';
-import { AvailabilityMode } from '../../lib/core/topology/availability-mode';
 import { resolveClusters } from '../../lib/core/topology/cluster-spec';
-import { CrossClusterBalancer, crossClusterBalancerSpec, resolveLoadBalancing } from '../../lib/core/traffic/cross-cluster-balancer';
-import { renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
+import { crossClusterBalancerSpec, resolveLoadBalancing } from '../../lib/core/traffic/cross-cluster-balancer';
+import { AvailabilityMode, CrossClusterBalancer, renderHaproxyConfig } from 'hadr-constructs';
 
 const HOST = 'chat.acme.example';
 const COOKIE = 'CHAT_SITE';

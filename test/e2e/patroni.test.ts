@@ -5,7 +5,7 @@
  */
 import { killPrimaryTrial, PATRONI_DRILL_BINARIES, PatroniLab, postgresBinDir, switchoverTrial } from './patroni-drill';
 import { serversAvailable } from './support/processes';
-import { PatroniTiming } from '../../lib/core/postgres/patroni-timing';
+import { PatroniTiming } from 'hadr-constructs';
 
 const available = serversAvailable('the Patroni drill', PATRONI_DRILL_BINARIES, [postgresBinDir()]);
 

@@ -6,8 +6,8 @@
  */
 import { killPrimaryDuringWrites, REDIS_DRILL_BINARIES, RedisLab, REPLICA_STALL_MS, restartAndRejoin } from './redis-drill';
 import { serversAvailable } from './support/processes';
-import { Durability, SentinelTiming } from '../../lib/core/redis/redis-timing';
 import { seconds } from '../../lib/core/units';
+import { Durability, SentinelTiming } from 'hadr-constructs';
 
 const describeWithServers = serversAvailable('the Redis Sentinel drill', REDIS_DRILL_BINARIES) ? describe : describe.skip;
 

@@ -122,7 +122,7 @@ describe('ActivePassiveDr', () => {
 
   it('writes the folders, one ApplicationSet per site, the summary and RUNBOOK.md', () => {
     app.synth();
-    expect(fs.readdirSync(app.outdir).sort()).toEqual(['RUNBOOK.md', 'dc1', 'dc2', 'firebackup.svg', 'firebackup.topology.json', 'gitops']);
+    expect(fs.readdirSync(app.outdir).sort()).toEqual(['.hadr-constructs-output.json', 'RUNBOOK.md', 'dc1', 'dc2', 'firebackup.svg', 'firebackup.topology.json', 'gitops']);
     expect(dr.runbook).toContain('```mermaid\n');
     expect(fs.readFileSync(path.join(app.outdir, 'firebackup.svg'), 'utf8')).toMatch(/^<\?xml[^>]*>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(fs.readFileSync(path.join(app.outdir, 'RUNBOOK.md'), 'utf8')).toBe(dr.runbook);

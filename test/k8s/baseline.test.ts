@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
-import { allowedEvictions, Baseline, DisruptionBudget, EnvValue, FileSource, HealthCheck, NetworkPeer, ServiceSpec } from '../../lib';
 import { findObject, synthValid } from '../support/schema';
+import { Baseline, DisruptionBudget, EnvValue, FileSource, HealthCheck, NetworkPeer, PriorityClass, ServiceSpec } from 'hadr-constructs';
+import { allowedEvictions } from 'hadr-constructs/core';
 
 const api: ServiceSpec = { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 4000, healthPath: '/health' };
 
@@ -37,7 +38,7 @@ describe('Baseline', () => {
     });
 
     it('keeps serving while endpoints drain, inside the grace period', () => {
-      expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+      expect(container.lifecycle.preStop).toEqual({ sleep: { seconds: 5 } });
       expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(5);
     });
 
@@ -115,7 +116,7 @@ describe('Baseline', () => {
     });
   });
 
-  it('creates one PriorityClass per chart for any number of services, without the chart namespace', () => {
+  it('creates one PriorityClass for any number of services, without the chart namespace', () => {
     const app = Testing.app();
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     new Baseline(chart, 'a', { service: { ...api, name: 'a' } });
@@ -129,7 +130,7 @@ describe('Baseline', () => {
 
   it('uses a given PriorityClass and creates none', () => {
     const chart = Testing.chart();
-    new Baseline(chart, 'api', { service: api, priorityClassName: 'business-critical' });
+    new Baseline(chart, 'api', { service: api, priorityClass: PriorityClass.existing('business-critical') });
     const objects = synthValid(chart);
     expect(objects.filter((o) => o.kind === 'PriorityClass')).toHaveLength(0);
     expect(findObject(objects, 'Deployment').spec.template.spec.priorityClassName).toBe('business-critical');

@@ -2,19 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Testing, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { GitOps } from '../../lib/core/gitops/gitops';
-import { EnvValue } from '../../lib/core/service/env-value';
-import { ServiceSpec } from '../../lib/core/service/service-spec';
-import { AvailabilityMode } from '../../lib/core/topology/availability-mode';
-import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../../lib/core/topology/shared-endpoint';
-import { CrossClusterBalancer } from '../../lib/core/traffic/cross-cluster-balancer';
-import { MultiCluster, MultiClusterProps } from '../../lib/k8s/multi-cluster';
-import { TopologyApp } from '../../lib/k8s/topology-app';
 import { serversAvailable } from '../e2e/support/processes';
 import { findObject, synthValid, validateManifests } from '../support/schema';
+import { GitOps, EnvValue, ServiceSpec, AvailabilityMode, ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind, CrossClusterBalancer, MultiCluster, MultiClusterProps, TopologyApp } from 'hadr-constructs';
 
 const web: ServiceSpec = {
   name: 'web', partOf: 'chat', image: 'ghcr.io/acme/chat-web:2.3.0', port: 8080, healthPath: '/healthz',
@@ -384,7 +377,7 @@ describe('MultiCluster', () => {
     ])('with %s', (_what, yamlOutputType) => {
       const { app, multiCluster } = topology({}, { yamlOutputType });
       app.synth();
-      expect(fs.readdirSync(app.outdir).sort()).toEqual(['balancer', 'chat.topology.json', 'dc1-a', 'dc1-b', 'gitops']);
+      expect(fs.readdirSync(app.outdir).sort()).toEqual(['.hadr-constructs-output.json', 'balancer', 'chat.topology.json', 'dc1-a', 'dc1-b', 'gitops']);
       expect(fs.readFileSync(path.join(app.outdir, 'balancer', 'haproxy.cfg'), 'utf8')).toBe(multiCluster.balancerConfig);
       for (const cluster of multiCluster.clusters) {
         const written = readYamlFolder(path.join(app.outdir, cluster.name));
@@ -407,10 +400,20 @@ describe('MultiCluster', () => {
       }
     });
 
-    it('empties a cluster folder before writing it, so a removed object is never deployed', () => {
+    it('replaces what the previous synth wrote, so a removed object is never deployed', () => {
+      const { app: before } = topology({}, { yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+      new ApiObject(before.chartsIn('dc1-a')[0], 'removed', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'removed' } });
+      before.synth();
+      expect(fs.existsSync(path.join(before.outdir, 'dc1-a', 'ConfigMap.removed.k8s.yaml'))).toBe(true);
+
+      const app = new TopologyApp({ outdir: before.outdir });
+      new MultiCluster(app, 'chat', twoClusters);
+      app.synth();
+      expect(fs.existsSync(path.join(app.outdir, 'dc1-a', 'ConfigMap.removed.k8s.yaml'))).toBe(false);
+    });
+
+    it('writes each cluster folder with its chart and a kustomization listing it', () => {
       const { app } = topology();
-      fs.mkdirSync(path.join(app.outdir, 'dc1-a'), { recursive: true });
-      fs.writeFileSync(path.join(app.outdir, 'dc1-a', 'Deployment.removed.k8s.yaml'), 'kind: Deployment\n');
       app.synth();
       expect(fs.readdirSync(path.join(app.outdir, 'dc1-a')).sort()).toEqual(['chat.k8s.yaml', 'kustomization.yaml']);
       expect(YAML.parse(fs.readFileSync(path.join(app.outdir, 'dc1-a', 'kustomization.yaml'), 'utf8')).resources).toEqual(['chat.k8s.yaml']);

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
-import { allowedEvictions, DisruptionBudget, MultiReplica, MultiReplicaProps, ServiceSpec } from '../../lib';
 import { findObject, synthValid } from '../support/schema';
+import { DisruptionBudget, MultiReplica, MultiReplicaProps, ServiceSpec } from 'hadr-constructs';
+import { allowedEvictions } from 'hadr-constructs/core';
 
 const api: ServiceSpec = { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 4000, healthPath: '/health' };
 
@@ -71,7 +72,7 @@ describe('MultiReplica', () => {
       );
       expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
       expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
-      expect(deployment.metadata.annotations).toBeUndefined();
+      expect(Object.keys(deployment.metadata.annotations)).toEqual(['hadr-constructs.io/exempt-pullPolicyNotAlways', 'polaris.fairwinds.com/pullPolicyNotAlways-exempt']);
     });
   });
 

@@ -1,9 +1,8 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { allowedEvictions, DisruptionBudget } from '../../lib';
-import { estimateFailover, PatroniTiming } from '../../lib/core/postgres/patroni-timing';
-import { PatroniCluster, PatroniClusterProps } from '../../lib/k8s/patroni-cluster';
 import { findObject, synthValid } from '../support/schema';
+import { DisruptionBudget, PatroniTiming, PatroniCluster, PatroniClusterProps } from 'hadr-constructs';
+import { allowedEvictions, estimateFailover } from 'hadr-constructs/core';
 
 function synth(props: Partial<PatroniClusterProps> = {}, configure?: (db: PatroniCluster) => void) {
   const app = Testing.app();

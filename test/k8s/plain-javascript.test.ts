@@ -7,7 +7,7 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   ActivePassiveDr, AvailabilityMode, Baseline, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer,
-  PatroniCluster, RedisSentinel, StatefulKind, TopologyApp, TrafficPolicy,
+  PatroniCluster, PriorityClass, RedisSentinel, StatefulKind, TopologyApp, TrafficPolicy,
 } from '../../lib';
 import { mutations, Mutation, outcomeOf } from '../support/mutations';
 import { validateManifests } from '../support/schema';
@@ -58,7 +58,7 @@ function failures(all: Iterable<Mutation>, run: (props: any) => () => void, path
 describe('every value in every prop is refused or gives valid output', () => {
   it('MultiReplica', () => {
     const run = (props: any) => build((chart) => new MultiReplica(chart, 'api', props));
-    expect(failures(mutations({ service, replicas: undefined, priorityClassName: 'high', zoneTopologyKey: 'topology.kubernetes.io/zone' }), run, 'shop/api')).toEqual([]);
+    expect(failures(mutations({ service, replicas: undefined, priorityClass: PriorityClass.existing('high'), zoneTopologyKey: 'topology.kubernetes.io/zone' }), run, 'shop/api')).toEqual([]);
   });
 
   it('Baseline', () => {
@@ -72,7 +72,7 @@ describe('every value in every prop is refused or gives valid output', () => {
     const props = {
       storage: Size.gibibytes(10), members: 3, name: 'db', partOf: 'shop', storageClassName: 'fast', image: 'ghcr.io/zalando/spilo-18:4.1-p2',
       postgresVersion: 18, patroniVersion: '4.1.4', synchronous: true, parameters: { max_connections: 200, work_mem: '4MB' },
-      credentialsSecret: 'db-credentials', priorityClassName: 'high',
+      credentialsSecret: 'db-credentials', priorityClass: PriorityClass.existing('high'),
       backup: {
         s3Prefix: 's3://acme-backups/db', credentialsSecret: 'db-backup', endpoint: 'https://minio.storage.svc:9000', region: 'eu-west-1',
         fullBackupInterval: Duration.hours(24), retainFullBackups: 7, archiveTimeout: Duration.seconds(60),
@@ -94,7 +94,7 @@ describe('every value in every prop is refused or gives valid output', () => {
       resources: { cpu: { request: '250m', limit: '1' } }, maxMemory: Size.mebibytes(512), appendFsync: 'everysec',
       redisDirectives: [['maxmemory-policy', 'noeviction']], sentinelDirectives: [['sentinel', 'parallel-syncs', 'cache', 1]],
       primaryProxy: { replicas: 2, image: 'haproxy:3.2.15' }, clients: [NetworkPeer.namespace('shop')], clusterDomain: 'cluster.local',
-      nodeAntiAffinity: 'required', zoneSpread: 'required', priorityClassName: 'high',
+      nodeAntiAffinity: 'required', zoneSpread: 'required', priorityClass: PriorityClass.existing('high'),
     };
     expect(failures(mutations(props), run, 'shop/cache')).toEqual([]);
   });

@@ -1,10 +1,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { allowedEvictions, DisruptionBudget, MultiReplica, NetworkPeer } from '../../lib';
-import { redisPrimaryProxyConfig } from '../../lib/core/redis/redis-primary-proxy';
-import { Durability, SentinelTiming } from '../../lib/core/redis/redis-timing';
-import { renderHaproxyConfig } from '../../lib/core/traffic/haproxy-config';
-import { RedisSentinel, RedisSentinelProps } from '../../lib/k8s/redis-sentinel';
 import { findObject, synthValid } from '../support/schema';
+import { DisruptionBudget, MultiReplica, NetworkPeer, redisPrimaryProxyConfig, Durability, SentinelTiming, renderHaproxyConfig, RedisSentinel, RedisSentinelProps } from 'hadr-constructs';
+import { allowedEvictions } from 'hadr-constructs/core';
 
 function synth(props: Partial<RedisSentinelProps> = {}, configure?: (cache: RedisSentinel, chart: Chart) => void) {
   const app = Testing.app();

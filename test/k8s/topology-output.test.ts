@@ -45,7 +45,7 @@ describe('a topology of two sites', () => {
     for (const folder of ['dc1/dc1-a', 'dc1/dc1-b', 'dc2/dc2-a']) {
       expect(fs.readdirSync(path.join(app.outdir, folder)).sort()).toEqual(['kustomization.yaml', 'shop.k8s.yaml']);
     }
-    expect(fs.readdirSync(app.outdir).sort()).toEqual(['balancer', 'dc1', 'dc2', 'gitops', 'shop.topology.json']);
+    expect(fs.readdirSync(app.outdir).sort()).toEqual(['.hadr-constructs-output.json', 'balancer', 'dc1', 'dc2', 'gitops', 'shop.topology.json']);
   });
 
   it("gives each site its own ApplicationSet over its own clusters' folders, so losing one site never stops the other syncing", () => {

@@ -5,7 +5,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   Baseline, CrossClusterBalancer, DisruptionBudget, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer,
-  PatroniCluster, RedisSentinel,
+  PatroniCluster, PriorityClass, RedisSentinel,
   renderHaproxyConfig, renderPatroniConfig, renderPgbouncerIni, renderRedisConfig, renderSentinelConfig, SentinelTiming, ServiceSpec, StatefulKind,
   TopologyApp,
 } from '../../lib';
@@ -136,7 +136,7 @@ export const API_SERVER_WOULD_REJECT: readonly Case[] = [
   ['a label key with two slashes', service({ labels: { 'example.com/a/b': 'x' } })],
   ['a label key with an upper-case prefix', service({ labels: { 'Example.com/team': 'x' } })],
   ['an annotation key with a space', service({ annotations: { 'owner team': 'x' } })],
-  ['a priorityClassName with upper case', () => new MultiReplica(chart(), 'api', { service: api, priorityClassName: 'High' })],
+  ['a PriorityClass name with upper case', () => new MultiReplica(chart(), 'api', { service: api, priorityClass: PriorityClass.existing('High') })],
   ['a storageClassName with a space', db({ storageClassName: 'fast ssd' })],
   ['a ConfigMap key with a space', service({ env: { MODE: EnvValue.fromConfigMap('api-config', 'run mode') } })],
   ['a fieldRef path the downward API does not give', service({ env: { IP: EnvValue.fromField('status.podIp') } })],

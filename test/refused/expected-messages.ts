@@ -162,8 +162,8 @@ export const EXPECTED_MESSAGES: Readonly<Record<string, string>> = {
     "shop/api: service.labels.Example.com/team is not a label key: it has a prefix that is not a lowercase DNS subdomain of at most 253 characters (got \"Example.com/team\"); use e.g. 'example.com/site' or 'tier'",
   'an annotation key with a space':
     "shop/api: service.annotations.owner team is not an annotation key: it must be a name of at most 63 letters, digits, -, _ and ., alphanumeric at both ends, after an optional prefix such as example.com/ (got \"owner team\"); use e.g. 'example.com/owner' or 'prometheus.io/scrape'",
-  'a priorityClassName with upper case':
-    "shop/api: priorityClassName must be the name of a PriorityClass: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', alphanumeric at both ends, at most 253 characters) (got \"High\"); use e.g. \"hadr-high-availability\"",
+  'a PriorityClass name with upper case':
+    "shop/api: priorityClass must be the name of a PriorityClass: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', alphanumeric at both ends, at most 253 characters) (got \"High\"); use e.g. \"hadr-high-availability\"",
   'a storageClassName with a space':
     "shop/db: storageClassName must be the name of a StorageClass: a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', alphanumeric at both ends, at most 253 characters) (got \"fast ssd\"); use e.g. \"fast-ssd\"",
   'a ConfigMap key with a space':

@@ -1,4 +1,4 @@
-import { HadrError } from '../../lib';
+import { HadrError } from 'hadr-constructs';
 
 /** The message of the HadrError `fn` throws; fails the test when it throws nothing or something else. */
 export function hadrErrorMessage(fn: () => unknown): string {

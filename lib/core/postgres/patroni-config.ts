@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { check, HadrError } from '../errors';
 import { PgParameterValue } from '../intents';
 import { PatroniTiming, PatroniTimingProfile, PATRONI_TIMING_FLOORS, patroniRaisesTiming, validatePatroniTiming } from './patroni-timing';
+import { deepFreeze } from '../private/deep-freeze';
 import { DurationLike, isDurationLike, isSizeLike, SizeLike, toSecondsCeil } from '../units';
 import {
   checkClientCidr, checkListenAddress, checkParameters, checkPgHbaLine, checkSynchronousCommit, isHostOrIp,
@@ -426,9 +427,9 @@ export interface PatroniEnvRequirement {
   readonly description: string;
 }
 
-const DEFAULT_LABELS = { application: 'patroni' };
-const DEFAULT_INITDB: Record<string, string | true> = { 'encoding': 'UTF8', 'data-checksums': true };
-const DEFAULT_CLIENT_CIDRS = ['0.0.0.0/0', '::/0'];
+const DEFAULT_LABELS = deepFreeze({ application: 'patroni' });
+const DEFAULT_INITDB: Readonly<Record<string, string | true>> = deepFreeze({ 'encoding': 'UTF8', 'data-checksums': true });
+const DEFAULT_CLIENT_CIDRS = deepFreeze(['0.0.0.0/0', '::/0']);
 const DEFAULT_ARCHIVE_TIMEOUT_SECONDS = 60;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Longest scope whose `<scope>-failover` Endpoints name still fits Kubernetes' 63 characters. */
@@ -445,15 +446,18 @@ const CONNINFO_PASSWORD = /password\s*=/i;
 const REDACTED = '***';
 
 /** Environment names Patroni reads each role's password from. */
-export const PATRONI_PASSWORD_ENV = {
+export const PATRONI_PASSWORD_ENV = deepFreeze({
   superuser: 'PATRONI_SUPERUSER_PASSWORD',
   replication: 'PATRONI_REPLICATION_PASSWORD',
   rewind: 'PATRONI_REWIND_PASSWORD',
-} as const;
+} as const);
 
 /**
  * Renders one member's patroni.yml (YAML 1.1, as Patroni's PyYAML reads it: strings such as
  * `on` or `10:30` stay strings). Passwords are never rendered: see {@link patroniEnvironment}.
+ *
+ * For Patroni outside Kubernetes too (VMs with an etcd DCS): the failover drill starts real
+ * Patroni members on 127.0.0.1 from this file (test/e2e/patroni-drill.ts).
  *
  * @see https://patroni.readthedocs.io/en/latest/yaml_configuration.html
  */
@@ -502,6 +506,7 @@ export function validatePatroniConfig(spec: PatroniConfigSpec): void {
 /**
  * Environment variables the member needs besides the rendered file: the passwords (always, from
  * Secrets) and the per-pod values the spec left to the environment (name, addresses, pod IP).
+ * Outside Kubernetes, set these in the Patroni service's environment.
  */
 export function patroniEnvironment(spec: PatroniConfigSpec): PatroniEnvRequirement[] {
   const users = resolvedUsers(spec);

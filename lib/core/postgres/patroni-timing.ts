@@ -3,6 +3,7 @@
  * plain data, with the figures the real-server drill measured for each.
  */
 import { check } from '../errors';
+import { deepFreeze } from '../private/deep-freeze';
 import { DurationLike, isDurationLike } from '../units';
 
 /**
@@ -96,23 +97,23 @@ export interface CustomPatroniTimingOptions {
  *
  * @see https://github.com/patroni/patroni/blob/master/docs/releases.rst#version-320
  */
-export const PATRONI_TIMING_FLOORS = {
+export const PATRONI_TIMING_FLOORS = deepFreeze({
   /** First Patroni version that enforces the floors. */
   sinceVersion: '3.2.0',
   ttlSeconds: 20,
   /** The release notes say 2; the code (`Config._validate_and_adjust_timeouts`) enforces 1. */
   loopWaitSeconds: 1,
   retryTimeoutSeconds: 3,
-} as const;
+} as const);
 
 /**
  * Checks for a long ttl: a primary is dropped after three misses (a Patroni busy for a second
  * or two does not cut every session), and the new one admitted after two passes 1 s apart.
  * Next to a 20-30 s ttl that costs about 2 s of failover and 4 s of switchover.
  */
-const STEADY_CHECKS: HaproxyCheckTiming = {
+const STEADY_CHECKS: HaproxyCheckTiming = deepFreeze({
   interMs: 2000, fastInterMs: 1000, downInterMs: 1000, fall: 3, rise: 2, timeoutMs: 2000,
-};
+});
 
 /**
  * Checks for a short ttl: the first miss drops the old primary, the first pass admits the new
@@ -120,9 +121,9 @@ const STEADY_CHECKS: HaproxyCheckTiming = {
  * so a single wrong answer cannot route writes to a replica; the cost is that a Patroni whose
  * REST API stalls for more than 1 s (while PostgreSQL is fine) is dropped until it answers again.
  */
-const QUICK_CHECKS: HaproxyCheckTiming = {
+const QUICK_CHECKS: HaproxyCheckTiming = deepFreeze({
   interMs: 500, fastInterMs: 250, downInterMs: 500, fall: 1, rise: 1, timeoutMs: 1000,
-};
+});
 
 /** Setup every figure below was measured on (drill `patroni-failover`, docs/drills.md). */
 const DRILL_ENVIRONMENT = 'Patroni 3.0.2, PostgreSQL 15.18, etcd 3.4.23 (1 member), HAProxy 2.6, PgBouncer 1.18; '
@@ -152,7 +153,7 @@ export class PatroniTiming {
       ttlSeconds: 30,
       loopWaitSeconds: 10,
       retryTimeoutSeconds: 10,
-      haproxyCheck: STEADY_CHECKS,
+      haproxyCheck: { ...STEADY_CHECKS },
       measured: {
         trials: 4,
         rtoMedianSeconds: 26.89,
@@ -193,7 +194,7 @@ export class PatroniTiming {
    * What it gives away: a leader whose Patroni is frozen or starved for more than
    * ttl - loop_wait = 8 s loses its key, and with `fall 1` HAProxy drops a primary whose Patroni
    * does not answer a check within 1 s (a 3 s Patroni stall made a 2 s write gap).
-   * Patroni 3.2 and later raise ttl below 20 to 20 ({@link PATRONI_TIMING_FLOORS}); with such an
+   * Patroni 3.2 and later raise ttl below 20 to 20 (`PATRONI_TIMING_FLOORS`); with such an
    * image this profile does not hold, and `renderPatroniConfig` rejects it when given
    * `patroniVersion`.
    *
@@ -205,7 +206,7 @@ export class PatroniTiming {
       ttlSeconds: 10,
       loopWaitSeconds: 2,
       retryTimeoutSeconds: 3,
-      haproxyCheck: QUICK_CHECKS,
+      haproxyCheck: { ...QUICK_CHECKS },
       measured: {
         trials: 4,
         rtoMedianSeconds: 9.8,
@@ -223,7 +224,7 @@ export class PatroniTiming {
   /**
    * ttl 20, loop_wait 2, retry_timeout 3 with HAProxy reacting to the first check: the fastest
    * failover Patroni 3.2 and later honour (they raise ttl below 20 to 20,
-   * {@link PATRONI_TIMING_FLOORS}), so the fastest for the default Spilo image
+   * `PATRONI_TIMING_FLOORS`), so the fastest for the default Spilo image
    * (drill: 19.6 s median, 20.9 s max at the worst point of the loop, from kill -9 to the next
    * acknowledged write, 0 writes lost; switchover 2.6 s).
    *
@@ -239,7 +240,7 @@ export class PatroniTiming {
       ttlSeconds: 20,
       loopWaitSeconds: 2,
       retryTimeoutSeconds: 3,
-      haproxyCheck: QUICK_CHECKS,
+      haproxyCheck: { ...QUICK_CHECKS },
       measured: {
         trials: 4,
         rtoMedianSeconds: 19.61,
@@ -265,7 +266,9 @@ export class PatroniTiming {
       ttlSeconds: wholeSeconds(path, 'ttl', options.ttl),
       loopWaitSeconds: wholeSeconds(path, 'loopWait', options.loopWait),
       retryTimeoutSeconds: wholeSeconds(path, 'retryTimeout', options.retryTimeout),
-      haproxyCheck: options.haproxyCheck ?? (wholeSecondsOrZero(options.ttl) < PATRONI_TIMING_FLOORS.ttlSeconds ? QUICK_CHECKS : STEADY_CHECKS),
+      haproxyCheck: {
+        ...(options.haproxyCheck ?? (wholeSecondsOrZero(options.ttl) < PATRONI_TIMING_FLOORS.ttlSeconds ? QUICK_CHECKS : STEADY_CHECKS)),
+      },
     };
     validatePatroniTiming(path, profile);
     return profile;

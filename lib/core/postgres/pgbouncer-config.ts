@@ -144,7 +144,8 @@ const ROLE = /^[A-Za-z_][A-Za-z0-9_.-]{0,62}$/;
 
 /**
  * Renders pgbouncer.ini: `[databases]` and `[pgbouncer]`. Never a password: authentication
- * points at a userlist file or an auth query.
+ * points at a userlist file or an auth query. For PgBouncer outside Kubernetes too: the drill
+ * runs real PgBouncer from it in front of HAProxy.
  *
  * @see https://www.pgbouncer.org/config.html
  */

@@ -1,5 +1,6 @@
 import { check } from '../errors';
 import { walgCommands } from './patroni-config';
+import { deepFreeze } from '../private/deep-freeze';
 
 /** What the base-backup loop of a Patroni member does. */
 export interface WalgBackupLoopSpec {
@@ -65,6 +66,6 @@ export function renderWalgBackupLoop(spec: WalgBackupLoopSpec): string {
 export const BACKUP_HEARTBEAT_FILE = '/tmp/backup-heartbeat';
 
 /** Command that succeeds while the backup loop's heartbeat is fresh (less than 5 minutes old). */
-export const BACKUP_LOOP_ALIVE = ['/bin/sh', '-c', `test -n "$(find ${BACKUP_HEARTBEAT_FILE} -mmin -5 2>/dev/null)"`];
+export const BACKUP_LOOP_ALIVE = deepFreeze(['/bin/sh', '-c', `test -n "$(find ${BACKUP_HEARTBEAT_FILE} -mmin -5 2>/dev/null)"`]);
 
 const TICK_SECONDS = 60;

@@ -45,7 +45,7 @@ export interface AnnounceAddress {
  *
  * The rendered file ends with `include <includeFile>`. Before the server starts, a start step
  * (an init container, or the entrypoint before `exec`) runs the script from
- * {@link renderRedisAuthScript} / `renderSentinelAuthScript`, which reads `passwordFile` (a key
+ * `renderRedisAuthScript` / `renderSentinelAuthScript`, which reads `passwordFile` (a key
  * of a Kubernetes Secret mounted as a file) and writes the `requirepass` / `masterauth` /
  * `sentinel auth-pass` directives into `includeFile` with mode 0600. Why an include file:
  * - not server arguments: `--requirepass` would show in `/proc/<pid>/cmdline` and `ps` for
@@ -183,7 +183,8 @@ const REDIS_SECRET_DIRECTIVES = new Set(['requirepass', 'masterauth', 'user', 't
 
 /**
  * redis.conf for one server: listener, persistence, replication, durability and announcement,
- * ending with the `include` of the auth file written at start (see {@link RedisAuth}).
+ * ending with the `include` of the auth file written at start (see {@link RedisAuth}). For
+ * Redis outside Kubernetes too: the failover drill starts real servers from it.
  *
  * @example
  * renderRedisConfig({

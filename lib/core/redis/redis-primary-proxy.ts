@@ -97,7 +97,8 @@ export function redisPrimaryCheck(durability: RedisDurability, passwordEnv = RED
 
 /**
  * haproxy.cfg spec (for `renderHaproxyConfig`) of the primary proxy: one TCP listener over every
- * Redis server, only the primary passing its check, and a stats page on loopback.
+ * Redis server, only the primary passing its check, and a stats page on loopback. For HAProxy
+ * outside Kubernetes too: test/e2e/redis-primary-routing.test.ts runs real HAProxy from it.
  *
  * @example
  * renderHaproxyConfig(redisPrimaryProxyConfig({

@@ -6,6 +6,7 @@
 import { check } from '../errors';
 import { DurationLike, millis } from '../units';
 import { checkDurability, checkFenceTiming, checkSentinelTiming, fenceBoundMs } from './private/redis-checks';
+import { deepFreeze } from '../private/deep-freeze';
 
 /** Failover figures measured by the drill: kill -9 of the primary during a stream of writes. */
 export interface MeasuredSentinelFailover {
@@ -267,7 +268,7 @@ export interface RedisDurability {
 }
 
 /** Measured loss per kind (the drill's lagging-replicas trial). */
-const MEASURED_LOSS: Record<DurabilityKind, MeasuredWriteLoss> = {
+const MEASURED_LOSS: Readonly<Record<DurabilityKind, MeasuredWriteLoss>> = deepFreeze({
   'async': {
     setting: 'min-replicas-to-write 0', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 9_920, ackedWritesLost: 6_703, environment: DRILL_ENVIRONMENT,
   },
@@ -282,7 +283,7 @@ const MEASURED_LOSS: Record<DurabilityKind, MeasuredWriteLoss> = {
   'wait': {
     setting: 'WAIT 1 1000 after every write', scenario: LAGGING_REPLICAS, trials: 3, ackedWrites: 1_691, ackedWritesLost: 0, environment: DRILL_ENVIRONMENT,
   },
-};
+});
 
 /** "(measured with ...: N of M acknowledged writes lost when ...)" */
 function measuredClause(m: MeasuredWriteLoss, writes = 'acknowledged writes'): string {
@@ -306,7 +307,7 @@ export class Durability {
    * before any replica has it.
    */
   public static async(): RedisDurability {
-    const measured = MEASURED_LOSS.async;
+    const measured = { ...MEASURED_LOSS.async };
     return {
       kind: 'async',
       minReplicasToWrite: 0,
@@ -347,7 +348,7 @@ export class Durability {
       fix: 'use e.g. Duration.seconds(2)',
     });
     const lagSeconds = lagMs / 1000;
-    const measured = MEASURED_LOSS['min-replicas'];
+    const measured = { ...MEASURED_LOSS['min-replicas'] };
     return {
       kind: 'min-replicas',
       minReplicasToWrite: replicas,
@@ -388,7 +389,7 @@ export class Durability {
         + 'promotes the most up-to-date reachable replica, so it survives the loss of the primary (not the loss of those replicas too, '
         + 'nor a partition that leaves them with the old primary unless every replica confirms) '
         + measuredClause(MEASURED_LOSS.wait, 'confirmed writes'),
-      measured: MEASURED_LOSS.wait,
+      measured: { ...MEASURED_LOSS.wait },
     };
     checkDurability(durability, path, '');
     return durability;

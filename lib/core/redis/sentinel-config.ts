@@ -143,7 +143,8 @@ const MASTER_NAME = /^[A-Za-z0-9._-]+$/;
  * sentinel.conf for one Sentinel. The `sentinel monitor` line comes first, before every
  * directive that names the master; the file ends with the `include` of the auth file written
  * at start (see {@link RedisAuth}). Redis 7 loads `resolve-hostnames` before `monitor` wherever
- * it stands in the file.
+ * it stands in the file. For Sentinel outside Kubernetes too: the failover drill starts real
+ * Sentinels from it.
  *
  * @example
  * renderSentinelConfig({

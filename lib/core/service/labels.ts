@@ -4,19 +4,20 @@
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
  */
+import { deepFreeze } from '../private/deep-freeze';
 
 /** Value of `app.kubernetes.io/managed-by` on everything this library writes. */
 export const MANAGED_BY = 'hadr-constructs';
 
 /** Label keys. */
-export const LABEL = {
+export const LABEL = deepFreeze({
   name: 'app.kubernetes.io/name',
   instance: 'app.kubernetes.io/instance',
   component: 'app.kubernetes.io/component',
   partOf: 'app.kubernetes.io/part-of',
   managedBy: 'app.kubernetes.io/managed-by',
   version: 'app.kubernetes.io/version',
-} as const;
+} as const);
 
 /** What the recommended labels describe. */
 export interface LabelSubject {

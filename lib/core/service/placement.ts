@@ -1,4 +1,5 @@
 import { SERVICE_DEFAULTS } from '../defaults';
+import { deepFreeze } from '../private/deep-freeze';
 
 /**
  * How strongly a rule binds the scheduler: `required` leaves a pod pending rather than break
@@ -28,15 +29,15 @@ export interface Placement {
 }
 
 /** Baseline: one replica; the zone rule only steers the rollout's surge pod. */
-export const BASELINE_PLACEMENT: Placement = {
+export const BASELINE_PLACEMENT: Placement = deepFreeze({
   nodeAntiAffinity: 'none',
   zoneSpread: 'preferred',
   zoneTopologyKey: SERVICE_DEFAULTS.zoneTopologyKey,
-};
+});
 
 /** MultiReplica: never two replicas on one node, replicas even across zones. */
-export const MULTI_REPLICA_PLACEMENT: Placement = {
+export const MULTI_REPLICA_PLACEMENT: Placement = deepFreeze({
   nodeAntiAffinity: 'required',
   zoneSpread: 'required',
   zoneTopologyKey: SERVICE_DEFAULTS.zoneTopologyKey,
-};
+});

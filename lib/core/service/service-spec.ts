@@ -42,12 +42,15 @@ export interface ServiceSpec {
   readonly image: string;
 
   /**
-   * When the kubelet pulls the image.
+   * When the kubelet pulls the image. The image is always pinned (a tag or digest), so a node
+   * that has it does not ask the registry again: a pod restarts or moves while the registry is
+   * down. `Always` re-checks a tag that may have been pushed again, and makes every restart
+   * depend on the registry.
    *
-   * @default 'Always'
+   * @default 'IfNotPresent'
    * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
    */
-  readonly imagePullPolicy?: 'Always' | 'IfNotPresent';
+  readonly imagePullPolicy?: ImagePullPolicy;
 
   /**
    * Shorthand for one TCP port named `http`. Give either `port` or `ports`.
@@ -194,9 +197,20 @@ export interface ServiceSpec {
   /**
    * Numeric user and group the container runs as.
    *
-   * @default - 10001:10001
+   * @default - 10001:10001, unless `imageRunsAsNonRoot`
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
   readonly runAs?: { readonly user: number; readonly group: number };
+
+  /**
+   * The image runs as a numeric non-root user of its own (its `USER`): keep it rather than force
+   * `runAs`, for images whose files belong to that user. `runAsNonRoot` stays, so the kubelet
+   * refuses to start the container as root, or as a user given by name.
+   *
+   * @default false - the container runs as `runAs` (10001:10001)
+   * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+   */
+  readonly imageRunsAsNonRoot?: boolean;
 
   /**
    * Graceful shutdown timings.
@@ -226,6 +240,13 @@ export interface ServiceSpec {
    */
   readonly autoscale?: AutoscaleSpec;
 }
+
+/**
+ * When the kubelet pulls an image.
+ *
+ * @see https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
+ */
+export type ImagePullPolicy = 'Always' | 'IfNotPresent';
 
 /** A port the container listens on. */
 export interface ServicePort {
@@ -335,7 +356,7 @@ export interface ResolvedService {
   readonly name: string;
   readonly image: string;
   readonly imageTag?: string;
-  readonly imagePullPolicy: 'Always' | 'IfNotPresent';
+  readonly imagePullPolicy: ImagePullPolicy;
   readonly ports: readonly Required<ServicePort>[];
   readonly readiness?: ResolvedHealthCheck;
   readonly liveness?: ResolvedHealthCheck;
@@ -356,6 +377,8 @@ export interface ResolvedService {
   readonly annotations: Readonly<Record<string, string>>;
   readonly labelSubject: LabelSubject;
   readonly runAs: { readonly user: number; readonly group: number };
+  /** Whether the pod forces `runAs` (false: the image's own non-root user, `runAs.group` only as fsGroup). */
+  readonly forceRunAs: boolean;
   readonly drainDelaySeconds: number;
   readonly gracePeriodSeconds: number;
   readonly ingress: readonly IngressRule[];
@@ -425,6 +448,14 @@ export function resolveServiceSpec(path: string, spec: ServiceSpec): ResolvedSer
   if (spec.serviceAccountName !== undefined) {
     checkSubdomainName(path, 'service.serviceAccountName', spec.serviceAccountName, 'a ServiceAccount', 'api');
   }
+  check(!(spec.runAs !== undefined && spec.imageRunsAsNonRoot === true), {
+    path, field: 'service.imageRunsAsNonRoot', value: true,
+    problem: 'contradicts service.runAs: the pod either forces that user or keeps the image\'s own', fix: 'drop one of them',
+  });
+  check(['Always', 'IfNotPresent', undefined].includes(spec.imagePullPolicy), {
+    path, field: 'service.imagePullPolicy', value: spec.imagePullPolicy,
+    problem: "must be 'IfNotPresent' or 'Always'", fix: "use 'IfNotPresent' (the default) so pods restart while the registry is down",
+  });
   const runAs = spec.runAs ?? { user: SERVICE_DEFAULTS.runAsUser, group: SERVICE_DEFAULTS.runAsGroup };
   const isId = (id: number) => Number.isInteger(id) && id > 0 && id <= INT32_MAX;
   check(isId(runAs.user) && isId(runAs.group), {
@@ -456,6 +487,7 @@ export function resolveServiceSpec(path: string, spec: ServiceSpec): ResolvedSer
     annotations: spec.annotations ?? {},
     labelSubject,
     runAs,
+    forceRunAs: spec.imageRunsAsNonRoot !== true,
     drainDelaySeconds: shutdown.drainDelaySeconds,
     gracePeriodSeconds: shutdown.gracePeriodSeconds,
     ingress: resolveIngress(path, spec.ingress, ports),

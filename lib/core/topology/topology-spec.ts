@@ -31,7 +31,7 @@ export interface TopologyServiceSpec extends ServiceSpec {
  * stateful components with where they live and how far their addresses reach, how traffic
  * reaches the clusters, how GitOps feeds them, and the recovery targets. `MultiCluster` is its
  * one-site case; every renderer (manifests, summary, runbook, diagram, budget, cloud side)
- * reads the {@link ResolvedTopology} that {@link resolveTopology} makes of it.
+ * reads the one resolved form that the library checks it into.
  */
 export interface TopologySpec {
   /** Name of the topology: names the GitOps objects, the summary and the namespace by default. */

@@ -229,7 +229,9 @@ const RESOLVERS = 'dns';
 
 /**
  * Renders haproxy.cfg: global and defaults, one `listen` section per listener, and an optional
- * stats listener. Every name and value is checked before it is written.
+ * stats listener. Every name and value is checked before it is written. For HAProxy outside
+ * Kubernetes too (the cross-cluster balancer, HAProxy in front of Patroni or Redis on VMs): the
+ * drills run real HAProxy from it.
  *
  * @see https://docs.haproxy.org/2.6/configuration.html
  */

@@ -35,7 +35,6 @@ export function checkServiceInput(path: string, spec: ServiceSpec): void {
   const s = given as Record<string, unknown>;
   checkString(path, 'service.name', s.name, "'api'");
   checkString(path, 'service.image', s.image, "'ghcr.io/acme/api:1.4.2'");
-  if (s.imagePullPolicy !== undefined) checkOneOf(path, 'service.imagePullPolicy', s.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']);
   checkOptionalArray(path, 'service.ports', s.ports, '[{ port: 8080 }]');
   (s.ports as unknown[] | undefined)?.forEach((port, i) => {
     checkObject(path, `service.ports[${i}]`, port, '{ port: 8080 }');

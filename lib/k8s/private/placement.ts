@@ -1,4 +1,3 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
 import { Placement } from '../../core/service/placement';
@@ -50,15 +49,12 @@ export function topologySpreadFor(
 }
 
 /**
- * Adds `matchLabelKeys` to a Deployment's anti-affinity term (the Kubernetes 1.27 typings lack it).
- *
- * @param podSpecPointer JSON pointer of the pod spec, e.g. `/spec/template/spec`
+ * Writes `matchLabelKeys` into the anti-affinity term of a serialized Deployment pod spec (the
+ * Kubernetes 1.27 typings lack it, so it is added after serialization, before user patches).
  */
-export function addSameRevisionAntiAffinity(object: ApiObject, podSpecPointer: string, placement: Placement): void {
-  const term = {
-    required: `${podSpecPointer}/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/0`,
-    preferred: `${podSpecPointer}/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm`,
-    none: undefined,
-  }[placement.nodeAntiAffinity];
-  if (term) object.addJsonPatch(JsonPatch.add(`${term}/matchLabelKeys`, SAME_REVISION));
+export function withSameRevisionAntiAffinity(podSpec: { affinity?: { podAntiAffinity?: Record<string, any[]> } }): void {
+  const antiAffinity = podSpec.affinity?.podAntiAffinity;
+  const term = antiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0]
+    ?? antiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm;
+  if (term) term.matchLabelKeys = [...SAME_REVISION];
 }

@@ -6,27 +6,33 @@ import { fileVolumeName, ResolvedHealthCheck, ResolvedProbeTiming, ResolvedServi
  * The restricted Pod Security Standard for a container: non-root, no privilege escalation,
  * every capability dropped, RuntimeDefault seccomp, read-only root filesystem.
  *
+ * @param forceRunAs run as `runAs`; false keeps the image's own user (`runAsNonRoot` still holds)
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
-export function restrictedContainerSecurityContext(runAs: { user: number; group: number }): k8s.SecurityContext {
+export function restrictedContainerSecurityContext(runAs: { user: number; group: number }, forceRunAs = true): k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
     privileged: false,
     readOnlyRootFilesystem: true,
     runAsNonRoot: true,
-    runAsUser: runAs.user,
-    runAsGroup: runAs.group,
+    runAsUser: forceRunAs ? runAs.user : undefined,
+    runAsGroup: forceRunAs ? runAs.group : undefined,
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
 
-/** Pod-level half of the restricted standard; fsGroup makes mounted volumes writable by the user. */
-export function restrictedPodSecurityContext(runAs: { user: number; group: number }): k8s.PodSecurityContext {
+/**
+ * Pod-level half of the restricted standard; fsGroup makes mounted volumes writable and Secrets
+ * readable by the pod's processes, whichever user they run as.
+ *
+ * @param forceRunAs run as `runAs`; false keeps the image's own user (`runAsNonRoot` still holds)
+ */
+export function restrictedPodSecurityContext(runAs: { user: number; group: number }, forceRunAs = true): k8s.PodSecurityContext {
   return {
     runAsNonRoot: true,
-    runAsUser: runAs.user,
-    runAsGroup: runAs.group,
+    runAsUser: forceRunAs ? runAs.user : undefined,
+    runAsGroup: forceRunAs ? runAs.group : undefined,
     fsGroup: runAs.group,
     fsGroupChangePolicy: 'OnRootMismatch',
     seccompProfile: { type: 'RuntimeDefault' },
@@ -59,8 +65,18 @@ function envVar(entry: ResolvedService['env'][number]): k8s.EnvVar {
   }
 }
 
-/** The one application container of a stateless service. */
-export function serviceContainer(service: ResolvedService): k8s.Container {
+/**
+ * How a container waits before SIGTERM while its endpoint is removed: the kubelet's own `sleep`
+ * action (Kubernetes 1.30+; needs nothing in the image), or `sleep` run in the container.
+ */
+export type PreStopDrain = 'kubelet-sleep' | 'exec-sleep';
+
+/**
+ * The one application container of a stateless service. With `kubelet-sleep`, `lifecycle.preStop`
+ * is an empty placeholder: the 1.27 typings cannot hold the sleep action, so
+ * {@link withPreStopSleep} fills it in after serialization.
+ */
+export function serviceContainer(service: ResolvedService, preStop: PreStopDrain = 'kubelet-sleep'): k8s.Container {
   return {
     name: service.name,
     image: service.image,
@@ -79,13 +95,25 @@ export function serviceContainer(service: ResolvedService): k8s.Container {
         failureThreshold: service.startupFailureThreshold,
       })
       : undefined,
-    lifecycle: { preStop: { exec: { command: ['sleep', String(service.drainDelaySeconds)] } } },
-    securityContext: restrictedContainerSecurityContext(service.runAs),
+    lifecycle: { preStop: preStop === 'exec-sleep' ? { exec: { command: ['sleep', String(service.drainDelaySeconds)] } } : {} },
+    securityContext: restrictedContainerSecurityContext(service.runAs, service.forceRunAs),
     volumeMounts: nonEmpty([
       ...service.writablePaths.map((path) => ({ name: writableVolumeName(path), mountPath: path })),
       ...service.files.map((file) => ({ name: fileVolumeName(file.from), mountPath: file.path, readOnly: true })),
     ]),
   };
+}
+
+/**
+ * Writes the kubelet's preStop `sleep` action (Kubernetes 1.30+) into a serialized container
+ * whose `lifecycle.preStop` is the placeholder {@link serviceContainer} leaves.
+ *
+ * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
+ */
+export function withPreStopSleep(container: { lifecycle?: { preStop?: Record<string, unknown> } }, seconds: number): void {
+  if (container.lifecycle?.preStop !== undefined && Object.keys(container.lifecycle.preStop).length === 0) {
+    container.lifecycle.preStop.sleep = { seconds };
+  }
 }
 
 /** CPU and memory requests and limits of a container. */

@@ -1,7 +1,7 @@
 import { check, HadrError } from '../../core/errors';
 import { NetworkPeer } from '../../core/service/network-peer';
 import { checkName, checkPeer } from '../../core/service/service-spec';
-import { checkGeneratedNameLength, checkLabelValue, checkPriorityClassName, checkStorageClassName, MAX_STATEFUL_SET_NAME } from '../../core/validation/kubernetes';
+import { checkGeneratedNameLength, checkLabelValue, checkStorageClassName, MAX_STATEFUL_SET_NAME } from '../../core/validation/kubernetes';
 import { isHostName, parseIp } from '../../core/validation/network';
 import { findCredential } from '../../core/validation/secrets';
 import { checkArray, checkOneOf, checkOptionalArray, checkString } from '../../core/validation/shape';
@@ -12,7 +12,6 @@ export interface StatefulCommonProps {
   readonly name?: string;
   readonly partOf?: string;
   readonly storageClassName?: string;
-  readonly priorityClassName?: string;
   readonly clients?: readonly NetworkPeer[];
   readonly nodeAntiAffinity?: string;
   readonly zoneSpread?: string;
@@ -36,7 +35,6 @@ export function checkStatefulProps(
   checkGeneratedNameLength(path, nameField, name, [{ suffix: '', limit: MAX_STATEFUL_SET_NAME, what: 'the StatefulSet' }, ...suffixes]);
   if (props.partOf !== undefined) checkLabelValue(path, 'partOf', props.partOf);
   if (props.storageClassName !== undefined) checkStorageClassName(path, 'storageClassName', props.storageClassName);
-  if (props.priorityClassName !== undefined) checkPriorityClassName(path, 'priorityClassName', props.priorityClassName);
   checkOptionalArray(path, 'clients', props.clients, "[NetworkPeer.namespace('shop')]");
   (props.clients ?? []).forEach((peer, i) => checkPeer(path, `clients[${i}]`, peer));
   for (const field of ['nodeAntiAffinity', 'zoneSpread'] as const) {

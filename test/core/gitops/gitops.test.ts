@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { clusterRepoPath, GitOps, resolveGitOps } from '../../../lib/core/gitops/gitops';
+import { clusterRepoPath, resolveGitOps } from '../../../lib/core/gitops/gitops';
+import { GitOps } from 'hadr-constructs';
 
 const repoURL = 'https://git.example.com/platform/shop.git';
 

@@ -1,8 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { parse } from 'yaml';
-import { HadrError } from '../../../lib/core/errors';
-import { PatroniConfigSpec, patroniEnvironment, renderPatroniConfig, validatePatroniConfig } from '../../../lib/core/postgres/patroni-config';
-import { PatroniTiming } from '../../../lib/core/postgres/patroni-timing';
+import { validatePatroniConfig } from '../../../lib/core/postgres/patroni-config';
+import { HadrError, PatroniConfigSpec, patroniEnvironment, renderPatroniConfig, PatroniTiming } from 'hadr-constructs';
 
 /** What a StatefulSet pod gets: one ConfigMap for every pod, per-pod values from the environment. */
 const kubernetesSpec: PatroniConfigSpec = {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import {
-  compareVersions, estimateFailover, PatroniTiming, PatroniTimingProfile, patroniRaisesTiming, validatePatroniTiming,
-} from '../../../lib/core/postgres/patroni-timing';
+import { compareVersions, patroniRaisesTiming, validatePatroniTiming } from '../../../lib/core/postgres/patroni-timing';
+import { PatroniTiming, PatroniTimingProfile } from 'hadr-constructs';
+import { estimateFailover } from 'hadr-constructs/core';
 
 const profiles: PatroniTimingProfile[] = [PatroniTiming.default(), PatroniTiming.fast()];
 

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
-import { estimateFailover, PatroniTiming } from '../../../lib/core/postgres/patroni-timing';
-import { PgbouncerIniSpec, renderPgbouncerIni } from '../../../lib/core/postgres/pgbouncer-config';
 import { seconds } from '../../../lib/core/units';
+import { PatroniTiming, PgbouncerIniSpec, renderPgbouncerIni } from 'hadr-constructs';
+import { estimateFailover } from 'hadr-constructs/core';
 
 const spec: PgbouncerIniSpec = {
   path: 'firebackup/db-pooler',

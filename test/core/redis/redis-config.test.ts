@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { RedisConfigSpec, renderRedisAuthScript, renderRedisConfig } from '../../../lib/core/redis/redis-config';
-import { Durability } from '../../../lib/core/redis/redis-timing';
+import { renderRedisAuthScript } from '../../../lib/core/redis/redis-config';
 import { seconds } from '../../../lib/core/units';
 import { hadrErrorMessage } from '../../support/errors';
+import { Durability, RedisConfigSpec, renderRedisConfig } from 'hadr-constructs';
 
 const PATH = 'firebackup/cache';
 const auth = { passwordFile: '/etc/redis-secret/password', includeFile: '/run/redis-auth/redis.conf' };

@@ -71,6 +71,12 @@ class Setup {
     throw new Error(`no CONFIG SET min-replicas-to-write ${value} within ${timeoutMs} ms; set: ${this.settings().join(', ')}; agent: ${this.stderr}`);
   }
 
+  /** The agent logs a decision after applying it, so its line can trail the setting it logged. */
+  public async waitForLog(pattern: RegExp, timeoutMs = 5_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && !pattern.test(this.stderr)) await new Promise((r) => setTimeout(r, 10));
+  }
+
   public async stop(): Promise<void> {
     if (this.agent?.pid) {
       try {
@@ -99,7 +105,9 @@ describe('renderRedisFenceScript', () => {
     // Never anything but the fence (one more than the two replicas, a count no write can meet) or the durability's value.
     expect(new Set(settings)).toEqual(new Set([...settings[0] === 'SET min-replicas-to-write 3' ? [settings[0]] : [], 'SET min-replicas-to-write 1']));
     expect(setup.stderr).toContain('refusing writes until 2 of 3 Sentinels name cache-0.cache-members.shop.svc.cluster.local 6379 the primary');
-    expect(setup.stderr).toMatch(/taking writes: [23] of 3 Sentinels name cache-0.cache-members.shop.svc.cluster.local 6379 the primary/);
+    const taking = /taking writes: [23] of 3 Sentinels name cache-0.cache-members.shop.svc.cluster.local 6379 the primary/;
+    await setup.waitForLog(taking);
+    expect(setup.stderr).toMatch(taking);
     // Every question authenticated with the password from the file, without its newline.
     expect(setup.sentinels[0].callsOf('AUTH')[0].args).toEqual(['AUTH', 'pw']);
     expect(setup.local.callsOf('AUTH')[0].args).toEqual(['AUTH', 'pw']);
@@ -118,6 +126,7 @@ describe('renderRedisFenceScript', () => {
     expect(fencedAt - cut).toBeLessThanOrEqual(SentinelTiming.default().fenceBoundSeconds * 1000 + 150);
     // Not before the lease ran out: the last answer came at most one poll (and 20 ms of clock steps) before the cut.
     expect(fencedAt - cut).toBeGreaterThanOrEqual(SentinelTiming.default().fence.leaseMs - SentinelTiming.default().fence.pollIntervalMs - 20);
+    await setup.waitForLog(/refusing writes: 1 of 3 Sentinels named .* in the last 500 ms/);
     expect(setup.stderr).toMatch(/refusing writes: 1 of 3 Sentinels named .* in the last 500 ms/);
   });
 

@@ -5,10 +5,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { wholeNumbersAtLeast } from '../../../lib/core/private/number-pattern';
-import { redisPrimaryCheck, redisPrimaryProxyConfig } from '../../../lib/core/redis/redis-primary-proxy';
-import { Durability } from '../../../lib/core/redis/redis-timing';
-import { haproxyQuoted, HaproxyListener, renderHaproxyConfig } from '../../../lib/core/traffic/haproxy-config';
+import { redisPrimaryCheck } from '../../../lib/core/redis/redis-primary-proxy';
+import { haproxyQuoted } from '../../../lib/core/traffic/haproxy-config';
 import { freePorts, serversAvailable, waitFor } from '../../e2e/support/processes';
+import { redisPrimaryProxyConfig, Durability, HaproxyListener, renderHaproxyConfig } from 'hadr-constructs';
 
 const members = [0, 1, 2].map((i) => ({ name: `cache-${i}`, host: `cache-${i}.cache-members.shop.svc.cluster.local`, port: 6379 }));
 const cfg = renderHaproxyConfig(redisPrimaryProxyConfig({ path: 'shop/cache/primaryProxy', members }));

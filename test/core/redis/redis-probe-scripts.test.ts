@@ -1,6 +1,6 @@
-import { HadrError } from '../../../lib/core/errors';
 import { renderRedisLivenessScript, renderRedisReadinessScript, renderSentinelReadinessScript } from '../../../lib/core/redis/redis-probe-scripts';
 import { ScriptSandbox } from '../../support/redis-cli-stub';
+import { HadrError } from 'hadr-constructs';
 
 const info = (lines: string[]) => `# Replication\r\n${lines.map((l) => `${l}\r\n`).join('')}`;
 

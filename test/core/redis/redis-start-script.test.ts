@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderRedisConfig } from '../../../lib/core/redis/redis-config';
 import { RedisStartScriptSpec, renderRedisStartScript } from '../../../lib/core/redis/redis-start-script';
 import { hadrErrorMessage } from '../../support/errors';
 import { ScriptSandbox } from '../../support/redis-cli-stub';
+import { renderRedisConfig } from 'hadr-constructs';
 
 const members = [0, 1, 2].map((i) => ({ name: `cache-${i}`, host: `cache-${i}.cache-members.shop.svc.cluster.local`, port: 6379 }));
 const sentinels = [0, 1, 2].map((i) => ({ host: `cache-sentinel-${i}.cache-sentinel-members.shop.svc.cluster.local`, port: 26379 }));

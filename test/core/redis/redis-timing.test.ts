@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import { Durability, replicasRequired, SentinelTiming } from '../../../lib/core/redis/redis-timing';
+import { replicasRequired } from '../../../lib/core/redis/redis-timing';
 import { hadrErrorMessage } from '../../support/errors';
+import { Durability, SentinelTiming } from 'hadr-constructs';
 
 describe('SentinelTiming', () => {
   it('calls the primary down after 5 s by default and after 1 s when fast', () => {

@@ -1,6 +1,7 @@
-import { SentinelTiming } from '../../../lib/core/redis/redis-timing';
-import { renderSentinelAuthScript, renderSentinelConfig, SentinelConfigSpec, sentinelMajority } from '../../../lib/core/redis/sentinel-config';
+import { renderSentinelAuthScript } from '../../../lib/core/redis/sentinel-config';
 import { hadrErrorMessage } from '../../support/errors';
+import { SentinelTiming, renderSentinelConfig, SentinelConfigSpec } from 'hadr-constructs';
+import { sentinelMajority } from 'hadr-constructs/core';
 
 const PATH = 'firebackup/cache';
 const spec: SentinelConfigSpec = {

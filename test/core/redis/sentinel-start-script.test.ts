@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { HadrError } from '../../../lib/core/errors';
-import { renderSentinelConfig, SentinelConfigSpec } from '../../../lib/core/redis/sentinel-config';
 import { renderSentinelStartScript, SentinelStartScriptSpec } from '../../../lib/core/redis/sentinel-start-script';
 import { ScriptSandbox } from '../../support/redis-cli-stub';
+import { HadrError, renderSentinelConfig, SentinelConfigSpec } from 'hadr-constructs';
 
 const redisServers = [0, 1, 2].map((i) => ({ host: `cache-${i}.cache-members.shop.svc.cluster.local`, port: 6379 }));
 const sentinels = [0, 1, 2].map((i) => ({ name: `cache-sentinel-${i}`, host: `cache-sentinel-${i}.cache-sentinel-members.shop.svc.cluster.local`, port: 26379 }));

@@ -1,4 +1,6 @@
-import { allowedEvictions, checkBudgetAllowsDrain, DisruptionBudget } from '../../../lib';
+import { checkBudgetAllowsDrain } from '../../../lib/core/service/disruption-budget';
+import { DisruptionBudget } from 'hadr-constructs';
+import { allowedEvictions } from 'hadr-constructs/core';
 
 describe('allowedEvictions', () => {
   it.each([

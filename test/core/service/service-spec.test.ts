@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
-import { EnvValue, HealthCheck, NetworkPeer, resolveServiceSpec, ServiceSpec } from '../../../lib';
+import { resolveServiceSpec } from '../../../lib/core/service/service-spec';
+import { EnvValue, HealthCheck, NetworkPeer, ServiceSpec } from 'hadr-constructs';
 
 const PATH = 'shop/api';
 const valid: ServiceSpec = { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 4000, healthPath: '/health' };

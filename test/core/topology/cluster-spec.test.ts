@@ -1,7 +1,5 @@
-import { EnvValue } from '../../../lib/core/service/env-value';
-import { ServiceSpec } from '../../../lib/core/service/service-spec';
-import { AvailabilityMode } from '../../../lib/core/topology/availability-mode';
-import { applyServiceOverride, ClusterContext, ClusterSpec, isDnsName, resolveClusters } from '../../../lib/core/topology/cluster-spec';
+import { applyServiceOverride, ClusterContext, isDnsName, resolveClusters } from '../../../lib/core/topology/cluster-spec';
+import { EnvValue, ServiceSpec, AvailabilityMode, ClusterSpec } from 'hadr-constructs';
 
 const context: ClusterContext = { serviceNames: ['api'], availability: AvailabilityMode.MULTI_REPLICA, minClusters: 2 };
 const resolve = (clusters: ClusterSpec[]) => resolveClusters('shop', clusters, context);

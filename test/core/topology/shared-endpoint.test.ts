@@ -1,7 +1,5 @@
-import { NetworkPeer } from '../../../lib/core/service/network-peer';
-import {
-  isSharedEndpointSource, isStatefulComponent, resolveSharedEndpoints, SharedEndpointSpec, StatefulKind,
-} from '../../../lib/core/topology/shared-endpoint';
+import { isSharedEndpointSource, isStatefulComponent, resolveSharedEndpoints } from '../../../lib/core/topology/shared-endpoint';
+import { NetworkPeer, SharedEndpointSpec, StatefulKind } from 'hadr-constructs';
 
 const services = ['api', 'worker'];
 const resolveOne = (spec: SharedEndpointSpec) => resolveSharedEndpoints('shop', [spec], services)[0];

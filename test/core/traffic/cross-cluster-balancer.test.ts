@@ -3,14 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { ResolvedService, resolveServiceSpec, ServiceSpec } from '../../../lib/core/service/service-spec';
-import { AvailabilityMode } from '../../../lib/core/topology/availability-mode';
-import { ClusterSpec, resolveClusters } from '../../../lib/core/topology/cluster-spec';
-import {
-  CrossClusterBalancer, crossClusterBalancerSpec, CrossClusterLoadBalancing, resolveLoadBalancing,
-} from '../../../lib/core/traffic/cross-cluster-balancer';
-import { renderHaproxyConfig } from '../../../lib/core/traffic/haproxy-config';
+import { ResolvedService, resolveServiceSpec } from '../../../lib/core/service/service-spec';
+import { resolveClusters } from '../../../lib/core/topology/cluster-spec';
+import { crossClusterBalancerSpec, resolveLoadBalancing } from '../../../lib/core/traffic/cross-cluster-balancer';
 import { serversAvailable } from '../../e2e/support/processes';
+import { ServiceSpec, AvailabilityMode, ClusterSpec, CrossClusterBalancer, CrossClusterLoadBalancing, renderHaproxyConfig } from 'hadr-constructs';
 
 const PATH = 'chat';
 const services: ResolvedService[] = ([

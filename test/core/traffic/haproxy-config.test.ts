@@ -3,11 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { PatroniTiming } from '../../../lib/core/postgres/patroni-timing';
-import {
-  haproxyDuration, HaproxyConfigSpec, haproxyServerChecks, HaproxyListener, patroniListeners, renderHaproxyConfig,
-} from '../../../lib/core/traffic/haproxy-config';
+import { haproxyDuration } from '../../../lib/core/traffic/haproxy-config';
 import { serversAvailable } from '../../e2e/support/processes';
+import { PatroniTiming, HaproxyConfigSpec, haproxyServerChecks, HaproxyListener, patroniListeners, renderHaproxyConfig } from 'hadr-constructs';
 
 const members = [0, 1, 2].map((i) => ({ name: `pg${i}`, host: `10.0.0.${i + 1}`, port: 5432, apiPort: 8008 }));
 
