@@ -219,7 +219,7 @@ project.package.addField('exports', {
 project.package.addField('typesVersions', { '*': { core: ['build/core/index.d.ts'] } });
 // What the tarball holds, as an allow-list: the compiled code, its declarations and the API
 // reference (npm adds package.json, README.md and LICENSE); no sources, tests or config files.
-project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'API.md']);
+project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/**/*.json', 'API.md']);
 
 // `npm run build` compiles and packages; it runs neither the tests nor the drills (those are
 // `npm test`), so a consumer or release build needs no database servers. projen locks its own
