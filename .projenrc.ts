@@ -179,7 +179,7 @@ project.addTask('drill', {
   exec: 'tsx bench/drill.ts',
 });
 project.addTask('drills:doc', {
-  description: 'Regenerate docs/drills.md and the README drill tables from bench/drills.json',
+  description: 'Regenerate docs/drills.md and the drill tables of the construct pages from bench/drills.json',
   exec: 'tsx scripts/drills-doc.ts',
 });
 
