@@ -62,6 +62,15 @@ export {
 export { type KubernetesRunbookOptions, kubernetesRunbookTarget } from './dr/runbook-targets';
 export { renderDiagramSvg, renderMermaid } from './dr/diagram';
 
+// Operations: alert rules that follow from the targets, sizing profiles
+export {
+  type AlertRule, type AlertRuleGroup, type AlertRulesSpec, type AlertThresholds, alertThresholds, type QueueBacklogSpec, renderAlertRules,
+  renderAlertRulesFile,
+} from './ops/alert-rules';
+export {
+  type DataSizing, type ServiceSizing, type SizingOverrides, SizingPreset, type SizingProfileName, type SizingValues,
+} from './ops/sizing';
+
 // PostgreSQL: Patroni timings, and the patroni.yml, pgbouncer.ini and haproxy.cfg renderers
 export {
   type CustomPatroniTimingOptions, type FailoverEstimate, type HaproxyCheckTiming, type MeasuredFailover, PatroniTiming,

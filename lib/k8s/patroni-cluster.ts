@@ -22,6 +22,7 @@ import {
 } from '../core/postgres/patroni-config';
 import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
 import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
+import { EXPORTER_DEFAULTS, renderPostgresExporterQueries } from '../core/ops/exporters';
 import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/postgres/walg-backup';
 import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { FileSource } from '../core/service/file-source';
@@ -198,6 +199,32 @@ export interface PatroniClusterProps extends PostgresSpec {
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
   readonly imageRunsAsNonRoot?: boolean;
+
+  /**
+   * A postgres_exporter beside each member (port `exporter`, 9187) for replication lag, settings
+   * and the time of the last base backup, and Patroni's own `/metrics` admitted to the scrapers.
+   * The alerts of an ActivePassiveDr's operations read them.
+   *
+   * @default - no exporter; Patroni's REST API is reached only by the members
+   * @see https://github.com/prometheus-community/postgres_exporter
+   */
+  readonly metrics?: PatroniMetricsOptions;
+}
+
+/** The metrics exporter of a {@link PatroniCluster}. */
+export interface PatroniMetricsOptions {
+  /**
+   * Who scrapes the metrics: admitted on the exporter and Patroni ports.
+   *
+   * @default NetworkPeer.namespace('monitoring')
+   */
+  readonly scrapers?: NetworkPeer;
+  /**
+   * The postgres_exporter image, pinned.
+   *
+   * @default 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1'
+   */
+  readonly image?: string;
 }
 
 /** Where a standby cluster replicates from. */
@@ -392,6 +419,8 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
   public readonly primaryExposure?: ResolvedExposure;
   /** The address other clusters reach the pooler on; undefined when not exposed. */
   public readonly poolerExposure?: ResolvedExposure;
+  /** Port name of the metrics exporter on the member pods; undefined without `metrics`. */
+  public readonly metricsPort?: string;
 
   private readonly namespace?: string;
   private readonly clients: NetworkPeer[];
@@ -498,6 +527,11 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     }));
     // Built here, not while synthesizing: a bad backup setting fails the constructor, before any chart is written.
     const backupContainer = props.backup ? this.backupContainer(path, props, props.backup, member) : undefined;
+    const exporter = props.metrics ? this.exporterContainer(path, props, props.metrics) : undefined;
+    this.metricsPort = exporter ? 'exporter' : undefined;
+    const exporterQueries = exporter && kubeObject(this, 'ExporterQueries', k8s.KubeConfigMap.GVK, { name: `${name}-exporter`, labels }, {
+      data: () => ({ 'queries.yaml': renderPostgresExporterQueries() }),
+    });
     this.statefulSet = kubeObject(this, 'Resource', k8s.KubeStatefulSet.GVK, metadata, {
       spec: () => k8s.toJson_StatefulSetSpec({
         serviceName: membersService.name,
@@ -520,11 +554,13 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
             containers: [
               this.patroniContainer(props, member),
               ...(backupContainer ? [backupContainer] : []),
+              ...(exporter ? [exporter] : []),
             ],
             volumes: [
               { name: 'config', configMap: { name: configMap.name } },
               { name: 'tmp', emptyDir: {} },
               { name: 'socket', emptyDir: {} },
+              ...(exporterQueries ? [{ name: 'exporter-queries', configMap: { name: exporterQueries.name } }] : []),
               // Patroni talks to the Kubernetes API: the token is mounted for its container only.
               ...(props.etcdHosts ? [] : [serviceAccountTokenVolume()]),
             ],
@@ -775,6 +811,38 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     };
   }
 
+  /** postgres_exporter as the superuser (it reads pg_settings and replication state). */
+  private exporterContainer(path: string, props: PatroniClusterProps, metrics: PatroniMetricsOptions): k8s.Container {
+    checkObject(path, 'metrics', metrics, '{}');
+    checkOptionalString(path, 'metrics.image', metrics.image, `'${EXPORTER_DEFAULTS.postgresImage}'`);
+    check(metrics.scrapers === undefined || metrics.scrapers instanceof NetworkPeer, {
+      path, field: 'metrics.scrapers', value: metrics.scrapers, problem: 'must be a NetworkPeer', fix: "use NetworkPeer.namespace('monitoring')",
+    });
+    const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
+    const image = resolveServiceSpec(path, { name: 'exporter', image: metrics.image ?? EXPORTER_DEFAULTS.postgresImage, port: EXPORTER_DEFAULTS.postgresPort });
+    return {
+      name: 'exporter',
+      image: image.image,
+      imagePullPolicy: image.imagePullPolicy,
+      args: ['--extend.query-path=/etc/postgres-exporter/queries.yaml', `--web.listen-address=:${EXPORTER_DEFAULTS.postgresPort}`],
+      ports: [{ name: 'exporter', containerPort: EXPORTER_DEFAULTS.postgresPort, protocol: 'TCP' }],
+      env: [
+        // Over loopback with the password: the socket's peer authentication knows no user of this image.
+        { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${PORT.postgres}/postgres?sslmode=disable` },
+        { name: 'DATA_SOURCE_USER', value: 'postgres' },
+        { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: secret, key: CREDENTIAL_KEYS.superuser } } },
+      ],
+      readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('exporter') }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+      livenessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('exporter') }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+      resources: containerResources({
+        cpu: { request: EXPORTER_DEFAULTS.cpuRequest, limit: EXPORTER_DEFAULTS.cpuLimit },
+        memory: { request: `${EXPORTER_DEFAULTS.memoryMebibytes}Mi`, limit: `${EXPORTER_DEFAULTS.memoryMebibytes}Mi` },
+      }),
+      securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs, !props.imageRunsAsNonRoot),
+      volumeMounts: [{ name: 'exporter-queries', mountPath: '/etc/postgres-exporter', readOnly: true }],
+    };
+  }
+
   /**
    * The Role Patroni's Kubernetes DCS needs and nothing more: Endpoints for the leader and
    * config keys, Pods for members and role labels. No ConfigMaps (Endpoints mode), no
@@ -876,6 +944,10 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         ingress: [
           { from: [policyPeer(members)], ports: tcpPorts(PORT.postgres, PORT.patroni) },
           { from: clients().map(policyPeer), ports: tcpPorts(PORT.postgres) },
+          ...(props.metrics ? [{
+            from: [policyPeer(props.metrics.scrapers ?? NetworkPeer.namespace(EXPORTER_DEFAULTS.monitoringNamespace))],
+            ports: tcpPorts(PORT.patroni, EXPORTER_DEFAULTS.postgresPort),
+          }] : []),
         ],
         egress: [
           DNS_EGRESS,

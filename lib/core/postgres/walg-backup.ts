@@ -1,5 +1,6 @@
 import { check } from '../errors';
 import { walgCommands } from './patroni-config';
+import { recordBaseBackupSql } from '../ops/exporters';
 import { deepFreeze } from '../private/deep-freeze';
 
 /** What the base-backup loop of a Patroni member does. */
@@ -54,7 +55,9 @@ export function renderWalgBackupLoop(spec: WalgBackupLoopSpec): string {
     '    backup=$!',
     // The heartbeat goes on during a long backup, so the liveness probe does not kill it.
     `    while kill -0 "$backup" 2>/dev/null; do ${beat}; sleep 30; done`,
-    `    if wait "$backup"; then ${walg.retain(spec.retainFullBackups)}; else echo "base backup failed" >&2; fi`,
+    // The time of each success goes into the database, where the exporter reads it for the
+    // backup-age alert, and where it survives a restart, a failover and a restore.
+    `    if wait "$backup"; then psql -d postgres -Atqc "${recordBaseBackupSql()}"; ${walg.retain(spec.retainFullBackups)}; else echo "base backup failed" >&2; fi`,
     '  fi',
     '  role=$now',
     'done',
