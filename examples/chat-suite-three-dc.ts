@@ -44,7 +44,7 @@ export function chatSuiteThreeDc(outdir: string): TopologyApp {
     targets: { rto: Duration.minutes(30), rpo: Duration.minutes(1) },
     // Alerts whose thresholds follow from the targets, nightly cluster-state backups, medium sizing.
     operations: {
-      monitoring: { labels: { release: 'prometheus' }, blackboxProber: 'blackbox-exporter.monitoring.svc:9115' },
+      monitoring: { labels: { release: 'prometheus' }, blackboxProber: 'blackbox-exporter.monitoring:9115' },
       clusterBackup: { schedule: '0 3 * * *', retention: Duration.days(30) },
       sizing: SizingPreset.medium(),
     },
