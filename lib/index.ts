@@ -24,6 +24,7 @@ export {
   type ShutdownSpec,
 } from './core/service/service-spec';
 export { HealthCheck, type HttpHealthCheckOptions } from './core/service/health-check';
+export { QueueTrigger, type RabbitmqQueueOptions, type RedisListQueueOptions } from './core/service/queue-trigger';
 export { type EnvFromOptions, EnvValue } from './core/service/env-value';
 export { type FileMount, FileSource } from './core/service/file-source';
 export { type EgressRule, type IngressRule, NetworkPeer, type NetworkPort } from './core/service/network-peer';

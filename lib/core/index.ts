@@ -20,6 +20,7 @@ export {
   type ShutdownSpec,
 } from './service/service-spec';
 export { HealthCheck, type HttpHealthCheckOptions } from './service/health-check';
+export { QueueTrigger, type RabbitmqQueueOptions, type RedisListQueueOptions } from './service/queue-trigger';
 export { type EnvFromOptions, EnvValue } from './service/env-value';
 export { type FileMount, FileSource } from './service/file-source';
 export { type EgressRule, type IngressRule, NetworkPeer, type NetworkPort } from './service/network-peer';

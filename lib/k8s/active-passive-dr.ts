@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { PatroniBackupOptions, PatroniCluster, PatroniClusterProps } from './patroni-cluster';
-import { healthProbe, podMonitor, prometheusRule, serviceMonitor, veleroSchedule } from './private/ops-objects';
 import { externalSecret, k8gbGslb, route53FailoverEndpoint } from './private/dr-objects';
+import { healthProbe, podMonitor, prometheusRule, serviceMonitor, veleroSchedule } from './private/ops-objects';
 import { TopologyOutput, writeTopology } from './private/topology-output';
 import { RedisSentinel, RedisSentinelProps } from './redis-sentinel';
 import { TopologyApp } from './topology-app';
@@ -583,7 +583,11 @@ export class ActivePassiveDr extends Construct {
       cache = new RedisSentinel(this.cluster(redisSite.cluster).chart, redis.name, {
         ...redis.props,
         name: redis.name,
-        metrics: redis.props.metrics ?? (this.monitoring ? { scrapers: NetworkPeer.namespace(this.monitoring.prometheusNamespace) } : undefined),
+        metrics: redis.props.metrics ?? (this.monitoring ? {
+          scrapers: NetworkPeer.namespace(this.monitoring.prometheusNamespace),
+          // The Redis lists the services scale on: their length is the queue alert's backlog.
+          checkKeys: props.services.flatMap((s) => (s.autoscale?.queue?.redisKey ? [s.autoscale.queue.redisKey] : [])),
+        } : undefined),
         expose: redisSite.host ? { primary: Exposure.loadBalancer({ ...redis.loadBalancer, host: redisSite.host }) } : undefined,
       });
       const siteOthers = this.topology.clusters.filter((c) => c.site === site && c.name !== redisSite.cluster);
@@ -752,7 +756,8 @@ export class ActivePassiveDr extends Construct {
         maxLagSeconds: postgres.maxLagSeconds,
         ttlSeconds: (postgres.props.timing ?? PatroniTiming.default()).ttlSeconds,
         backupIntervalSeconds: postgres.backup
-          ? (postgres.backup.fullBackupInterval ? toSecondsCeil(postgres.backup.fullBackupInterval) : PATRONI_CLUSTER_DEFAULTS.fullBackupIntervalSeconds)
+          ? (postgres.backup.fullBackupInterval
+            ? toSecondsCeil(postgres.backup.fullBackupInterval) : PATRONI_CLUSTER_DEFAULTS.fullBackupIntervalSeconds)
           : undefined,
       },
       redis: redis && redisData && {
@@ -762,7 +767,9 @@ export class ActivePassiveDr extends Construct {
         failoverTimeoutSeconds: Math.ceil(redisData.timing.failoverTimeoutMs / 1000),
       },
       dns: monitoring.blackboxProber ? { url: `https://${topology.traffic!.loadBalancing.host}${healthPath}` } : undefined,
-      queues: [],
+      queues: queueServices(topology).map((s) => ({
+        service: s.name, metric: s.autoscale!.queue!.backlogMetric, perReplica: s.autoscale!.queue!.perReplica, maxReplicas: s.autoscale!.max,
+      })),
     };
   }
 
@@ -831,7 +838,8 @@ export class ActivePassiveDr extends Construct {
   ): { alerts: RunbookStep[]; restore: RunbookStep[] } | undefined {
     if (!ops.monitoring && !ops.clusterBackup && !postgres?.backup) return undefined;
     const active = props.activeSite;
-    const redisSite = redis?.sites[active];
+    // Redis may run only on some sites: the active one's, else the first that has it.
+    const redisSite = redis && (redis.sites[active] ?? Object.values(redis.sites)[0]);
     const spec = {
       namespace: this.topology.namespace,
       activeClusters: this.topology.clusters.filter((c) => c.site === active).map((c) => c.name),
@@ -843,7 +851,7 @@ export class ActivePassiveDr extends Construct {
       redis: redis && redisSite && { name: redis.name, masterName: redis.props.masterName ?? redis.name, cluster: redisSite.cluster },
       healthUrl: alertSpec?.dns?.url,
       veleroSchedule: ops.clusterBackup?.name,
-      queues: [],
+      queues: queueServices(this.topology).map((s) => ({ service: s.name })),
     };
     const alerts = [...new Set(this.alertGroups.flatMap((g) => g.rules.map((r) => r.alert as AlertName)))];
     return { alerts: alertSteps(spec, alerts), restore: restoreSteps(spec) };
@@ -1122,6 +1130,11 @@ function resolveOperations(path: string, props: ActivePassiveDrProps): ResolvedO
   return { monitoring, clusterBackup, sizing: ops.sizing };
 }
 
+/** Services that scale on a queue. */
+function queueServices(topology: ResolvedTopology) {
+  return topology.services.filter((s) => s.autoscale?.queue !== undefined);
+}
+
 /** Services that expose a port named `metrics`: each gets a ServiceMonitor. */
 function monitoredServices(topology: ResolvedTopology) {
   return topology.services.filter((s) => s.ports.some((p) => p.name === METRICS_PORT));
@@ -1138,7 +1151,8 @@ function defaultRunbookUrl(repoURL: string, branch: string, folder: string): str
 function withDataSizing<T extends { readonly resources?: ResourceSpec }>(options: T, kind: 'postgres' | 'redis', ops: ResolvedOperations): T {
   if (!ops.sizing || options.resources !== undefined) return options;
   const size = ops.sizing.values[kind];
-  return { ...options, resources: { cpu: { ...size.cpu }, memory: { request: mebibytes(size.memoryMebibytes), limit: mebibytes(size.memoryMebibytes) } } };
+  const memory = mebibytes(size.memoryMebibytes);
+  return { ...options, resources: { cpu: { ...size.cpu }, memory: { request: memory, limit: memory } } };
 }
 
 /** A cluster with the profile's replicas, autoscaling and resources for services that set none. */
@@ -1155,7 +1169,8 @@ function withSizing(cluster: ClusterSpec, site: DrSiteSpec, services: readonly D
       resources: own.resources ?? service.resources ?? {
         cpu: { ...size.cpu }, memory: { request: mebibytes(size.memoryMebibytes), limit: mebibytes(size.memoryMebibytes) },
       },
-      autoscale: own.autoscale ?? (availability === AvailabilityMode.MULTI_REPLICA ? service.autoscale ?? { min: size.min, max: size.max } : undefined),
+      autoscale: own.autoscale
+        ?? (availability === AvailabilityMode.MULTI_REPLICA ? service.autoscale ?? { min: size.min, max: size.max } : undefined),
     };
   }
   return { ...cluster, services: overrides };

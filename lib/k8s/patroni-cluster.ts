@@ -17,12 +17,12 @@ import { exemptPinnedImagePull } from './private/polaris';
 import { priorityClassNameFor } from './private/priority-class';
 import { checkEndpointUrl, checkHostList, checkS3Prefix, checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
+import { EXPORTER_DEFAULTS, renderPostgresExporterQueries } from '../core/ops/exporters';
 import {
   checkArchiveLocation, PATRONI_PASSWORD_ENV, PatroniConfigSpec, renderPatroniConfig, validatePatroniConfig, WalGArchiveLocation,
 } from '../core/postgres/patroni-config';
 import { PatroniTiming, PatroniTimingProfile, estimateFailover } from '../core/postgres/patroni-timing';
 import { PgbouncerPoolMode, renderPgbouncerIni } from '../core/postgres/pgbouncer-config';
-import { EXPORTER_DEFAULTS, renderPostgresExporterQueries } from '../core/ops/exporters';
 import { BACKUP_LOOP_ALIVE, renderWalgBackupLoop } from '../core/postgres/walg-backup';
 import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { FileSource } from '../core/service/file-source';

@@ -71,6 +71,14 @@ export interface RedisMetricsOptions {
    * @default 'oliver006/redis_exporter:v1.67.0'
    */
   readonly image?: string;
+  /**
+   * Keys whose size the exporter reports (`redis_key_size`), e.g. the lists queue-driven
+   * services scale on.
+   *
+   * @default - none
+   * @see https://github.com/oliver006/redis_exporter#command-line-flags
+   */
+  readonly checkKeys?: readonly string[];
 }
 
 /** Props of {@link RedisSentinel}. */
@@ -905,6 +913,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         { name: 'REDIS_ADDR', value: `redis://127.0.0.1:${port}` },
         { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } },
         { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: `:${EXPORTER_DEFAULTS.redisPort}` },
+        ...(this.metrics.checkKeys.length > 0 && port === PORT.redis
+          ? [{ name: 'REDIS_EXPORTER_CHECK_SINGLE_KEYS', value: this.metrics.checkKeys.join(',') }] : []),
       ],
       ports: [{ name: 'exporter', containerPort: EXPORTER_DEFAULTS.redisPort, protocol: 'TCP' }],
       readinessProbe: httpProbe(10),
@@ -950,7 +960,10 @@ function checkMetrics(path: string, metrics: RedisMetricsOptions): Required<Redi
     path, field: 'metrics.scrapers', value: metrics.scrapers, problem: 'must be a NetworkPeer', fix: "use NetworkPeer.namespace('monitoring')",
   });
   const image = resolveServiceSpec(path, { name: 'exporter', image: metrics.image ?? EXPORTER_DEFAULTS.redisImage, port: EXPORTER_DEFAULTS.redisPort }).image;
-  return { scrapers: metrics.scrapers ?? NetworkPeer.namespace(EXPORTER_DEFAULTS.monitoringNamespace), image };
+  check(metrics.checkKeys === undefined || (Array.isArray(metrics.checkKeys) && metrics.checkKeys.every((k) => typeof k === 'string' && /^[^\s,=]+$/.test(k))), {
+    path, field: 'metrics.checkKeys', value: metrics.checkKeys, problem: 'must be a list of keys without spaces, commas or =', fix: "use e.g. ['bull:backups:waiting']",
+  });
+  return { scrapers: metrics.scrapers ?? NetworkPeer.namespace(EXPORTER_DEFAULTS.monitoringNamespace), image, checkKeys: [...(metrics.checkKeys ?? [])] };
 }
 
 function checkSentinelCount(path: string, sentinels: number, reason: string | undefined): void {

@@ -155,7 +155,8 @@ export async function pitrTrial(options: PitrOptions = {}): Promise<PitrTrial> {
     let backupTime: number;
     try {
       present = new Set((await reader.query<{ id: string }>('SELECT id FROM rows_written')).rows.map((r) => Number(r.id)));
-      backupTime = Number((await reader.query<{ last_success_timestamp_seconds: number }>(lastBaseBackupSql())).rows[0].last_success_timestamp_seconds);
+      const recordedRows = (await reader.query<{ last_success_timestamp_seconds: number }>(lastBaseBackupSql())).rows;
+      backupTime = Number(recordedRows[0].last_success_timestamp_seconds);
     } finally {
       await reader.end();
     }

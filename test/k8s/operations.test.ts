@@ -7,8 +7,8 @@ import {
   ActivePassiveDr, ActivePassiveDrProps, AvailabilityMode, GitOps, OperationsOptions, SizingPreset, TopologyApp, TrafficPolicy,
 } from '../../lib';
 import { renderAlertRulesFile } from '../../lib/core/ops/alert-rules';
-import { findObject, synthValid } from '../support/schema';
 import { promtool, promtoolAvailable } from '../support/promtool';
+import { findObject, synthValid } from '../support/schema';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-ops-'));
 afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));

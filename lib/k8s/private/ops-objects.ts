@@ -48,12 +48,16 @@ export function podMonitor(scope: Construct, id: string, options: {
  *
  * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusRule
  */
-export function prometheusRule(scope: Construct, id: string, options: { readonly name: string; readonly labels: Labels; readonly groups: readonly AlertRuleGroup[] }): ApiObject {
+export function prometheusRule(scope: Construct, id: string, options: {
+  readonly name: string; readonly labels: Labels; readonly groups: readonly AlertRuleGroup[];
+}): ApiObject {
   return new ApiObject(scope, id, {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
     metadata: { name: options.name, labels: { ...options.labels } },
-    spec: { groups: options.groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })) })) },
+    spec: {
+      groups: options.groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })) })),
+    },
   });
 }
 
