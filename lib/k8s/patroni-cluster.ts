@@ -819,7 +819,9 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
       path, field: 'metrics.scrapers', value: metrics.scrapers, problem: 'must be a NetworkPeer', fix: "use NetworkPeer.namespace('monitoring')",
     });
     const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
-    const image = resolveServiceSpec(path, { name: 'exporter', image: metrics.image ?? EXPORTER_DEFAULTS.postgresImage, port: EXPORTER_DEFAULTS.postgresPort });
+    const image = renamingErrors(path, [['service.image', 'metrics.image']], () => resolveServiceSpec(path, {
+      name: 'exporter', image: String(metrics.image ?? EXPORTER_DEFAULTS.postgresImage), port: EXPORTER_DEFAULTS.postgresPort,
+    }));
     return {
       name: 'exporter',
       image: image.image,

@@ -959,7 +959,9 @@ function checkMetrics(path: string, metrics: RedisMetricsOptions): Required<Redi
   check(metrics.scrapers === undefined || metrics.scrapers instanceof NetworkPeer, {
     path, field: 'metrics.scrapers', value: metrics.scrapers, problem: 'must be a NetworkPeer', fix: "use NetworkPeer.namespace('monitoring')",
   });
-  const image = resolveServiceSpec(path, { name: 'exporter', image: metrics.image ?? EXPORTER_DEFAULTS.redisImage, port: EXPORTER_DEFAULTS.redisPort }).image;
+  const image = renamingErrors(path, [['service.image', 'metrics.image']], () => resolveServiceSpec(path, {
+    name: 'exporter', image: metrics.image ?? EXPORTER_DEFAULTS.redisImage, port: EXPORTER_DEFAULTS.redisPort,
+  })).image;
   check(metrics.checkKeys === undefined || (Array.isArray(metrics.checkKeys) && metrics.checkKeys.every((k) => typeof k === 'string' && /^[^\s,=]+$/.test(k))), {
     path, field: 'metrics.checkKeys', value: metrics.checkKeys, problem: 'must be a list of keys without spaces, commas or =', fix: "use e.g. ['bull:backups:waiting']",
   });
