@@ -965,7 +965,8 @@ function checkMetrics(path: string, metrics: RedisMetricsOptions): Required<Redi
   check(metrics.checkKeys === undefined || (Array.isArray(metrics.checkKeys) && metrics.checkKeys.every((k) => typeof k === 'string' && /^[^\s,=]+$/.test(k))), {
     path, field: 'metrics.checkKeys', value: metrics.checkKeys, problem: 'must be a list of keys without spaces, commas or =', fix: "use e.g. ['bull:backups:waiting']",
   });
-  return { scrapers: metrics.scrapers ?? NetworkPeer.namespace(EXPORTER_DEFAULTS.monitoringNamespace), image, checkKeys: [...(metrics.checkKeys ?? [])] };
+  const scrapers = metrics.scrapers ?? NetworkPeer.namespace(EXPORTER_DEFAULTS.monitoringNamespace);
+  return { scrapers, image, checkKeys: [...(metrics.checkKeys ?? [])] };
 }
 
 function checkSentinelCount(path: string, sentinels: number, reason: string | undefined): void {

@@ -38,6 +38,8 @@ export interface PitrTrial {
   /** The base backup time recorded on the primary, as the exporter reads it on the restored copy. */
   readonly baseBackupRecorded: boolean;
   readonly postgresVersion: string;
+  /** `pg_basebackup --version`, the tool that took the base backup. */
+  readonly basebackupVersion: string;
 }
 
 /** Options of a trial. */
@@ -167,6 +169,7 @@ export async function pitrTrial(options: PitrOptions = {}): Promise<PitrTrial> {
     return {
       rowsBefore: before.length, rowsAfter: after.length, rowsMissing, rowsExtra, restoreSeconds, segmentsReplayed,
       baseBackupRecorded: backupTime > 0 && Math.abs(backupTime - restoreStarted / 1000) < 600, postgresVersion: version,
+      basebackupVersion: asPostgres('pg_basebackup', ['--version']).trim().replace(/^pg_basebackup \(PostgreSQL\) /, ''),
     };
   } finally {
     await procs.stopAll();
@@ -199,7 +202,7 @@ export const pitrRestoreDrill: Drill = {
       reruns: [],
       topology: 'one PostgreSQL primary on 127.0.0.1 archiving WAL with archive_command to a local directory; a pg_basebackup restored '
         + 'beside it with restore_command and recovery_target_time (promote)',
-      versions: { postgresql: results[0].postgresVersion },
+      versions: { postgresql: results[0].postgresVersion, pg_basebackup: results[0].basebackupVersion },
       details: {
         restoreSecondsPerTrial: results.map((r) => Math.round(r.restoreSeconds * 100) / 100),
         rowsBeforeTarget: results.map((r) => r.rowsBefore),

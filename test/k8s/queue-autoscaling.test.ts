@@ -11,7 +11,7 @@ const backups = QueueTrigger.redisList({ address: 'redis-primary:6379', list: 'b
 describe('MultiReplica scaling on a queue', () => {
   it('writes a schema-valid KEDA ScaledObject on the Redis list beside CPU, in place of the HPA', () => {
     const chart = Testing.chart();
-    const workload = new MultiReplica(chart, 'worker', { service: { ...worker(backups)} });
+    const workload = new MultiReplica(chart, 'worker', { service: { ...worker(backups) } });
     const objects = synthValid(chart);
     const scaled = findObject(objects, 'ScaledObject', 'worker');
     expect(objects.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
@@ -29,7 +29,7 @@ describe('MultiReplica scaling on a queue', () => {
 
   it('scales up at once and down slowly, as the HPA does', () => {
     const chart = Testing.chart();
-    new MultiReplica(chart, 'worker', { service: { ...worker(backups)} });
+    new MultiReplica(chart, 'worker', { service: { ...worker(backups) } });
     const behavior = findObject(synthValid(chart), 'ScaledObject', 'worker').spec.advanced.horizontalPodAutoscalerConfig.behavior;
     expect(behavior.scaleUp).toEqual({ stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] });
     expect(behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] });
@@ -38,7 +38,7 @@ describe('MultiReplica scaling on a queue', () => {
   it('scales on a RabbitMQ queue with the connection from the container\'s environment', () => {
     const chart = Testing.chart();
     const queue = QueueTrigger.rabbitmq({ queue: 'outbound-calls', hostFromEnv: 'AMQP_URL', perReplica: 20 });
-    new MultiReplica(chart, 'worker', { service: { ...worker(queue)} });
+    new MultiReplica(chart, 'worker', { service: { ...worker(queue) } });
     expect(findObject(synthValid(chart), 'ScaledObject', 'worker').spec.triggers[1]).toEqual({
       type: 'rabbitmq', metadata: { queueName: 'outbound-calls', mode: 'QueueLength', value: '20', hostFromEnv: 'AMQP_URL' },
     });
@@ -47,7 +47,7 @@ describe('MultiReplica scaling on a queue', () => {
   it('refuses a maximum below the PodDisruptionBudget\'s minAvailable + 1: a drain would block at full scale', () => {
     const chart = Testing.chart();
     expect(() => new MultiReplica(chart, 'worker', {
-      service: { ...worker(backups, { min: 2, max: 4 })}, disruptionBudget: DisruptionBudget.minAvailable(4),
+      service: { ...worker(backups, { min: 2, max: 4 }) }, disruptionBudget: DisruptionBudget.minAvailable(4),
     })).toThrow(
       "worker: service.autoscale.max must be at least the PodDisruptionBudget's minAvailable + 1 (5): at 4 replicas no pod could be evicted and a drain blocks (got 4); use max: 5 or more, or a smaller minAvailable",
     );
@@ -55,7 +55,7 @@ describe('MultiReplica scaling on a queue', () => {
 
   it('refuses a queue that is not a QueueTrigger, and a trigger with a bad setting', () => {
     const chart = Testing.chart();
-    expect(() => new MultiReplica(chart, 'worker', { service: { ...worker({ type: 'redis' } as any)} })).toThrow(
+    expect(() => new MultiReplica(chart, 'worker', { service: { ...worker({ type: 'redis' } as any) } })).toThrow(
       'worker: service.autoscale.queue must be a QueueTrigger (got {"type":"redis"}); use QueueTrigger.redisList({...}) or QueueTrigger.rabbitmq({...})',
     );
     expect(() => QueueTrigger.redisList({ address: 'redis-primary', list: 'jobs', perReplica: 5 })).toThrow(

@@ -4,8 +4,8 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  ActivePassiveDr, Baseline, CrossClusterBalancer, DisruptionBudget, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer,
-  PatroniCluster, PriorityClass, QueueTrigger, RedisSentinel, SizingPreset,
+  ActivePassiveDr, Baseline, CrossClusterBalancer, DisruptionBudget, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica,
+  NetworkPeer, PatroniCluster, PriorityClass, QueueTrigger, RedisSentinel, SizingPreset,
   renderHaproxyConfig, renderPatroniConfig, renderPgbouncerIni, renderRedisConfig, renderSentinelConfig, SentinelTiming, ServiceSpec, StatefulKind,
   TopologyApp, TrafficPolicy,
 } from '../../lib';

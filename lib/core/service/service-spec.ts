@@ -1027,7 +1027,7 @@ function resolveAutoscale(path: string, autoscale: AutoscaleSpec): ResolvedAutos
   });
   check(autoscale.queue === undefined || autoscale.queue instanceof QueueTrigger, {
     path, field: 'service.autoscale.queue', value: autoscale.queue,
-    problem: 'must be a QueueTrigger', fix: "use QueueTrigger.redisList({...}) or QueueTrigger.rabbitmq({...})",
+    problem: 'must be a QueueTrigger', fix: 'use QueueTrigger.redisList({...}) or QueueTrigger.rabbitmq({...})',
   });
   return { min, max, cpuUtilization, queue: autoscale.queue };
 }

@@ -56,7 +56,9 @@ export function prometheusRule(scope: Construct, id: string, options: {
     kind: 'PrometheusRule',
     metadata: { name: options.name, labels: { ...options.labels } },
     spec: {
-      groups: options.groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })) })),
+      groups: options.groups.map((g) => ({
+        name: g.name, rules: g.rules.map((r) => ({ ...r, labels: { ...r.labels }, annotations: { ...r.annotations } })),
+      })),
     },
   });
 }
