@@ -33,6 +33,8 @@ export function chatSuiteThreeDc(outdir: string): TopologyApp {
         dc3: { primaryHost: 'chat-db.dc3.acme.internal', archive: { s3Prefix: 's3://acme-chat-wal/dc3', endpoint: 'https://objects.dc3.acme.internal' } },
       },
       backup: { credentialsSecret: 'chat-db-wal-s3' },
+      // A pg_dump of the chat database every four hours into the active site's archive, beside WAL-G.
+      logicalDump: { databases: ['chat'] },
       maxReplicationLag: Duration.seconds(30),
     },
     // Media: one redundant bucket outside the sites, reached by the same name from each.

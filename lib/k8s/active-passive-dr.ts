@@ -563,6 +563,8 @@ export class ActivePassiveDr extends Construct {
           pooler: placement.poolerHost ? Exposure.loadBalancer({ ...postgres.loadBalancer, host: placement.poolerHost }) : undefined,
         },
         backup: postgres.backup && placement.archive && { ...postgres.backup, ...placement.archive },
+        // One site dumps: the active one, whose primary takes the writes.
+        logicalDump: site === active ? postgres.props.logicalDump : undefined,
         metrics: postgres.props.metrics ?? (this.monitoring ? { scrapers: NetworkPeer.namespace(this.monitoring.prometheusNamespace) } : undefined),
         permanentSlots: site === active ? standbySites.map(slotName) : undefined,
         standby: site === active ? undefined : {

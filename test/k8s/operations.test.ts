@@ -30,6 +30,7 @@ const props: ActivePassiveDrProps = {
       dc2: { primaryHost: 'db.dc2.acme.internal', archive: { s3Prefix: 's3://acme-wal/dc2' } },
     },
     backup: { credentialsSecret: 'wal-s3' },
+    logicalDump: { databases: ['app'], schedule: '15 1/4 * * *' },
   },
   redis: { storage: Size.gibibytes(10), sites: { dc1: { host: 'redis.dc1.acme.internal' }, dc2: {} } },
   traffic: TrafficPolicy.k8gb({ service: 'api', host: 'backup.acme.example' }),
@@ -116,6 +117,25 @@ describe('ActivePassiveDr operations', () => {
     expect(config.postgresql.parameters.archive_mode).toBe('on');
   });
 
+  it('dumps the databases on the active site only, one run at a time, with deadlines and a bounded history', () => {
+    const job = findObject(folders['dc1-a'], 'CronJob', 'postgres-dump');
+    expect(folders.dc2.some((o) => o.kind === 'CronJob')).toBe(false);
+    expect(job.spec).toMatchObject({
+      schedule: '15 1/4 * * *', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 1800, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3,
+      jobTemplate: { spec: { activeDeadlineSeconds: 10_800, backoffLimit: 1 } },
+    });
+    const container = job.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.command[2]).toContain('pg_dump -h postgres.firebackup.svc -p 5432 -U postgres -Fc -d "$db"');
+    expect(container.command[2]).toContain('wal-g st put "/tmp/$db.dump" "logical/$run/$db.dump"');
+    expect(container.env.find((e: any) => e.name === 'WALG_S3_PREFIX').value).toBe('s3://acme-wal/dc1');
+    // The members admit the dump pods on PostgreSQL's port, and the dump pods reach only the members and the store.
+    const members = findObject(folders['dc1-a'], 'NetworkPolicy', 'postgres');
+    expect(JSON.stringify(members.spec.ingress)).toContain('"app.kubernetes.io/instance":"postgres-dump"');
+    expect(findObject(folders['dc1-a'], 'NetworkPolicy', 'postgres-dump').spec.egress.map((r: any) => r.ports?.map((p: any) => p.port))).toEqual([
+      [53, 53], [5432], [443],
+    ]);
+  });
+
   it('backs the namespace up with Velero on every cluster, on the cron schedule and for the retention given', () => {
     const schedule = findObject(folders.dc2, 'Schedule', 'firebackup');
     expect(schedule.metadata.namespace).toBe('velero');
@@ -189,6 +209,15 @@ describe('ActivePassiveDr operations', () => {
       expect(() => build({ monitoring: { scrapeInterval: Duration.minutes(2) } })).toThrow(
         'firebackup: targets.rto cannot be alerted on in time: an outage is seen after two scrapes (240 s), and that must fit in a quarter of the RTO (got "900 seconds"); '
         + 'scrape more often (monitoring.scrapeInterval) or accept an RTO of at least 960 seconds',
+      );
+    });
+
+    it('a logical dump schedule that is not cron, and a dump without an archive', () => {
+      expect(() => build(OPERATIONS, { postgres: { ...props.postgres!, logicalDump: { schedule: '*/5 * * *' } } })).toThrow(
+        'firebackup/postgres: logicalDump.schedule must be a cron expression',
+      );
+      expect(() => build(OPERATIONS, { postgres: { ...props.postgres!, backup: undefined } })).toThrow(
+        'firebackup/postgres: logicalDump needs backup: the dumps go to its archive, with its credentials',
       );
     });
 

@@ -8,7 +8,7 @@ describe('cron and Go durations for CronJob and Velero', () => {
 
   it('refuses what the controllers would not parse', () => {
     for (const bad of ['every night', '0 25 * * *', '60 * * * *', '0 3 * *', '0 3 * * * *', '*/0 * * * *', '5-1 * * * *', '', 3]) expect(isCron(bad)).toBe(false);
-    expect(() => checkCron('shop', 'schedule', '0 3 * *')).toThrow("shop: schedule must be a cron expression of five fields");
+    expect(() => checkCron('shop', 'schedule', '0 3 * *')).toThrow('shop: schedule must be a cron expression of five fields');
   });
 
   it('writes retention as Go parses it', () => {
