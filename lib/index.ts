@@ -86,9 +86,8 @@ export { renderDiagramSvg, renderMermaid } from './core/dr/diagram';
 
 // PatroniCluster: PostgreSQL with Patroni, its pooler and backups
 export {
-  type PatroniBackupOptions, PatroniCluster, type PatroniClusterProps, type PatroniExposure, type PatroniLogicalDumpOptions, type PatroniMetricsOptions,
-  type PatroniPoolerOptions,
-  type PatroniReplicationSource,
+  type PatroniBackupOptions, PatroniCluster, type PatroniClusterProps, type PatroniExposure, type PatroniLogicalDumpOptions,
+  type PatroniMetricsOptions, type PatroniPoolerOptions, type PatroniReplicationSource,
 } from './k8s/patroni-cluster';
 export {
   type CustomPatroniTimingOptions, type FailoverEstimate, type HaproxyCheckTiming, type MeasuredFailover, PatroniTiming,
