@@ -23,6 +23,8 @@ n=$(cat ${dir}/tick 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${dir}/tick
     stub('curl', `n=$(cat ${dir}/tick); [ "$(sed -n "\${n}p" ${dir}/roles)" = primary ]`);
     stub('wal-g', `echo "$1" >> ${dir}/walg.log`);
     stub('touch', 'exit 0');
+    // The success is recorded in the database, where the exporter reads it for the backup-age alert.
+    stub('psql', `case "$*" in *"ALTER DATABASE postgres SET hadr.last_base_backup = '"[0-9]*"'"*) echo record >> ${dir}/walg.log;; esac`);
     const script = renderWalgBackupLoop({ path: 'shop/db', dataDir: '/data', restApiPort: 8008, intervalSeconds: 3600, retainFullBackups: 7 });
     spawnSync('sh', ['-c', script], { env: { PATH: `${bin}:/usr/bin:/bin` }, timeout: 20_000 });
     return fs.existsSync(path.join(dir, 'walg.log')) ? fs.readFileSync(path.join(dir, 'walg.log'), 'utf8').trim().split('\n') : [];
@@ -32,17 +34,17 @@ n=$(cat ${dir}/tick 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${dir}/tick
 }
 
 describe('renderWalgBackupLoop, run under sh', () => {
-  it('takes a base backup as soon as a member becomes primary, and applies retention after it', () => {
-    expect(runLoop(['other', 'other', 'primary', 'primary', 'primary'])).toEqual(['backup-push', 'delete']);
+  it('takes a base backup as soon as a member becomes primary, records its time, and applies retention after it', () => {
+    expect(runLoop(['other', 'other', 'primary', 'primary', 'primary'])).toEqual(['backup-push', 'record', 'delete']);
   });
 
   it('takes one again after a failover away and back', () => {
-    expect(runLoop(['other', 'primary', 'other', 'primary'])).toEqual(['backup-push', 'delete', 'backup-push', 'delete']);
+    expect(runLoop(['other', 'primary', 'other', 'primary'])).toEqual(['backup-push', 'record', 'delete', 'backup-push', 'record', 'delete']);
   });
 
   it('does not back up when a restarted primary finds itself primary, only once the interval has passed', () => {
     expect(runLoop(Array(59).fill('primary'))).toEqual([]);
-    expect(runLoop(Array(60).fill('primary'))).toEqual(['backup-push', 'delete']);
+    expect(runLoop(Array(60).fill('primary'))).toEqual(['backup-push', 'record', 'delete']);
   });
 
   it('never backs up from a member that is not primary, a standby leader included', () => {
