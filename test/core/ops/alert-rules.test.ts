@@ -131,4 +131,36 @@ const available = promtoolAvailable();
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
   });
+  it('fires the backup-age alert where a member is primary and the last base backup is older than the schedule, not on a standby site', () => {
+    // The last backup finished 25 h 30 min before the test's epoch: past 24 h + 1 h.
+    const lastBackup = -25.5 * 3600;
+    const tests = {
+      rule_files: ['rules.yml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          { series: 'hadr_base_backup_last_success_timestamp_seconds{namespace="firebackup", pod="db-0"}', values: `${lastBackup}+0x10` },
+          { series: 'patroni_primary{namespace="firebackup", scope="db", name="db-0"}', values: '1+0x10' },
+          { series: 'hadr_base_backup_last_success_timestamp_seconds{namespace="standby", pod="db-0"}', values: `${lastBackup}+0x10` },
+          { series: 'patroni_primary{namespace="standby", scope="db", name="db-0"}', values: '0+0x10' },
+        ],
+        alert_rule_test: [{
+          eval_time: '5m',
+          alertname: 'HadrPostgresBaseBackupTooOld',
+          exp_alerts: [{
+            exp_labels: { severity: 'critical', topology: 'firebackup', namespace: 'firebackup' },
+            exp_annotations: rule('HadrPostgresBaseBackupTooOld').annotations,
+          }],
+        }],
+      }],
+    };
+    const standby = renderAlertRules({ ...SPEC, namespace: 'standby' }).find((g) => g.name === 'firebackup.postgres')!;
+    const result = promtool(() => ['test', 'rules', 'tests.yml'], {
+      'rules.yml': renderAlertRulesFile([...renderAlertRules(SPEC), { ...standby, name: 'standby.postgres' }]),
+      'tests.yml': YAML.stringify(tests),
+    });
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
 });
