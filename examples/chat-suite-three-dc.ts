@@ -7,7 +7,7 @@
  * serves. Failing over to DC2 re-points DC3's standby at DC2.
  */
 import { Duration, Size } from 'cdk8s';
-import { ActivePassiveDr, GitOps, StatefulKind, TopologyApp, TrafficPolicy } from 'hadr-constructs';
+import { ActivePassiveDr, GitOps, SizingPreset, StatefulKind, TopologyApp, TrafficPolicy } from 'hadr-constructs';
 
 export function chatSuiteThreeDc(outdir: string): TopologyApp {
   const app = new TopologyApp({ outdir });
@@ -33,6 +33,8 @@ export function chatSuiteThreeDc(outdir: string): TopologyApp {
         dc3: { primaryHost: 'chat-db.dc3.acme.internal', archive: { s3Prefix: 's3://acme-chat-wal/dc3', endpoint: 'https://objects.dc3.acme.internal' } },
       },
       backup: { credentialsSecret: 'chat-db-wal-s3' },
+      // A pg_dump of the chat database every four hours into the active site's archive, beside WAL-G.
+      logicalDump: { databases: ['chat'] },
       maxReplicationLag: Duration.seconds(30),
     },
     // Media: one redundant bucket outside the sites, reached by the same name from each.
@@ -42,6 +44,12 @@ export function chatSuiteThreeDc(outdir: string): TopologyApp {
     sharedSecrets: { names: ['chat-signing-keys'], externalSecrets: { store: 'vault' } },
     failover: { decisionTime: Duration.minutes(10) },
     targets: { rto: Duration.minutes(30), rpo: Duration.minutes(1) },
+    // Alerts whose thresholds follow from the targets, nightly cluster-state backups, medium sizing.
+    operations: {
+      monitoring: { labels: { release: 'prometheus' }, blackboxProber: 'blackbox-exporter.monitoring:9115' },
+      clusterBackup: { schedule: '0 3 * * *', retention: Duration.days(30) },
+      sizing: SizingPreset.medium(),
+    },
   });
   return app;
 }

@@ -8,7 +8,7 @@
  */
 import { Duration, Size } from 'cdk8s';
 import {
-  ActivePassiveDr, AvailabilityMode, EnvValue, GitOps, SharedEndpointSpec, StatefulKind, TopologyApp, TrafficPolicy,
+  ActivePassiveDr, AvailabilityMode, EnvValue, GitOps, QueueTrigger, SharedEndpointSpec, StatefulKind, TopologyApp, TrafficPolicy,
 } from 'hadr-constructs';
 
 export function contactCentreHaDr(outdir: string): TopologyApp {
@@ -58,6 +58,8 @@ export function contactCentreHaDr(outdir: string): TopologyApp {
         ports: [{ name: 'metrics', port: 9100 }], healthPath: '/ready', env,
         // Places outbound calls from the queue: it must not run where the site is passive.
         stopWhenPassive: true,
+        // As many dialers as the calls waiting need, 20 per dialer, beside CPU.
+        autoscale: { min: 2, max: 12, queue: QueueTrigger.rabbitmq({ queue: 'outbound-calls', hostFromEnv: 'AMQP_URL', perReplica: 20 }) },
       },
     ],
     sites: [
@@ -84,6 +86,8 @@ export function contactCentreHaDr(outdir: string): TopologyApp {
     }),
     gitOps: GitOps.argoCd({ repoURL: 'https://git.acme.example/platform/contact-centre-deploy.git', path: 'dist/contact-centre-ha-dr' }),
     targets: { rto: Duration.minutes(30), rpo: Duration.minutes(15) },
+    // Alerts from the targets (the dialer's queue backlog among them), each linking to RUNBOOK.md.
+    operations: { monitoring: { labels: { release: 'prometheus' } } },
   });
   return app;
 }

@@ -24,6 +24,7 @@ export {
   type ShutdownSpec,
 } from './core/service/service-spec';
 export { HealthCheck, type HttpHealthCheckOptions } from './core/service/health-check';
+export { QueueTrigger, type RabbitmqQueueOptions, type RedisListQueueOptions } from './core/service/queue-trigger';
 export { type EnvFromOptions, EnvValue } from './core/service/env-value';
 export { type FileMount, FileSource } from './core/service/file-source';
 export { type EgressRule, type IngressRule, NetworkPeer, type NetworkPort } from './core/service/network-peer';
@@ -59,8 +60,16 @@ export {
 // ActivePassiveDr: a standby site by one flip, the RTO/RPO budget, the runbook and the diagram
 export {
   ActivePassiveDr, type ActivePassiveDrProps, type DrDatabaseSite, type DrObjectStorage, type DrPostgresOptions, type DrRedisOptions,
-  type DrRedisSite, type DrServiceSpec, type DrSiteData, type DrSiteSpec, type FailoverOptions, type SharedSecrets,
+  type DrRedisSite, type DrServiceSpec, type DrSiteData, type DrSiteSpec, type FailoverOptions, type MonitoringOptions, type OperationsOptions,
+  type SharedSecrets, type VeleroBackupOptions,
 } from './k8s/active-passive-dr';
+export {
+  type AlertRule, type AlertRuleGroup, type AlertRulesSpec, type AlertThresholds, alertThresholds, type QueueBacklogSpec, renderAlertRules,
+  renderAlertRulesFile,
+} from './core/ops/alert-rules';
+export {
+  type DataSizing, type ServiceSizing, type SizingOverrides, SizingPreset, type SizingProfileName, type SizingValues,
+} from './core/ops/sizing';
 export {
   type BudgetItem, computeBudget, type DataLossSpec, DEFAULT_DECISION_SECONDS, formatSeconds, type InSiteFailover, type RecoveryBudget,
   type RecoveryBudgetSpec, renderBudgetMarkdown, renderBudgetText, type ScenarioBudget, type SiteLossPlan, type TrafficSwitch,
@@ -77,8 +86,8 @@ export { renderDiagramSvg, renderMermaid } from './core/dr/diagram';
 
 // PatroniCluster: PostgreSQL with Patroni, its pooler and backups
 export {
-  type PatroniBackupOptions, PatroniCluster, type PatroniClusterProps, type PatroniExposure, type PatroniPoolerOptions,
-  type PatroniReplicationSource,
+  type PatroniBackupOptions, PatroniCluster, type PatroniClusterProps, type PatroniExposure, type PatroniLogicalDumpOptions,
+  type PatroniMetricsOptions, type PatroniPoolerOptions, type PatroniReplicationSource,
 } from './k8s/patroni-cluster';
 export {
   type CustomPatroniTimingOptions, type FailoverEstimate, type HaproxyCheckTiming, type MeasuredFailover, PatroniTiming,
@@ -102,7 +111,7 @@ export {
 
 // RedisSentinel: Redis with Sentinel and a primary proxy
 export {
-  type RedisExposure, type RedisPasswordSecret, type RedisPrimaryProxyOptions, RedisSentinel, type RedisSentinelProps,
+  type RedisExposure, type RedisMetricsOptions, type RedisPasswordSecret, type RedisPrimaryProxyOptions, RedisSentinel, type RedisSentinelProps,
 } from './k8s/redis-sentinel';
 export {
   type CustomSentinelTimingOptions, Durability, type DurabilityKind, type FenceTiming, type MeasuredSentinelFailover, type MeasuredWriteLoss,

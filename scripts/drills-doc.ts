@@ -49,6 +49,9 @@ const COLUMNS: readonly Column[] = [
   { header: 'demote, worst (s)', align: 'right', cell: (r) => secs(r.demoteSeconds) },
   { header: 'ttl (s)', align: 'right', cell: (r) => secs(r.demoteBoundSeconds) },
   { header: 'writes to the deposed primary', align: 'right', cell: (r) => count(r.writesToDeposedPrimary) },
+  { header: 'restore (s)', align: 'right', cell: (r) => secs(r.restoreSeconds) },
+  { header: 'rows missing', align: 'right', cell: (r) => count(r.rowsMissing) },
+  { header: 'rows extra', align: 'right', cell: (r) => count(r.rowsExtra) },
   { header: 'acknowledged writes lost (worst trial)', align: 'right', cell: (r) => count(r.ackedWritesLost) },
 ];
 
@@ -97,6 +100,9 @@ export function renderDrillsMarkdown(file: DrillsFile): string {
     '  the cut (Redis: the profile\'s fence bound; Patroni: its ttl), in the trial with the most.',
     '- **fence**: from the cut until the old Redis primary refused writes; **demote**: from the cut until',
     '  the old Patroni leader stopped being a primary. Both sampled from outside the partition.',
+    '- **restore**: from writing the recovery settings into a restored base backup until it answers as a',
+    '  primary, having replayed the archive up to the target time; **rows missing / extra**: rows written',
+    '  before the target absent afterwards, and rows written after it present, in the worst trial.',
     '- Trials run again (an unplanned failover before the disruption) are listed under their table with the reason.',
     '',
   ];
@@ -105,6 +111,7 @@ export function renderDrillsMarkdown(file: DrillsFile): string {
     if (rows.length === 0) continue;
     out.push(`## ${drill.id}`, '', `${drill.description}. Script: [${drill.source}](../${drill.source}) (\`npm run drill -- --drill ${drill.id}\`).`, '');
     for (const topology of [...new Set(rows.map((r) => r.topology))]) out.push(`Topology: ${topology}.`, '');
+    for (const when of [...new Set(rows.filter((r) => r.measuredAt).map((r) => `${r.measuredAt!.slice(0, 10)} on ${r.machine}`))]) out.push(`Measured ${when}.`, '');
     out.push(`Versions: ${versions(rows)}.`, '', table(rows, COLUMNS), '');
     const reruns = rows.flatMap((r) => r.reruns.map((x) => `- ${r.profile} ${r.scenario} ${durabilityLabel(r)}, trial ${x.trial}: ${x.reason}`));
     out.push(reruns.length > 0 ? `Trials run again:\n\n${reruns.join('\n')}` : 'Trials run again: none.', '');

@@ -6,11 +6,12 @@ set -euo pipefail
 
 # chromium opens the topology diagrams; fonts-dejavu-core is the font their text is measured in.
 # iproute2 (ip) builds the network namespaces of the partition drills; nsenter (util-linux) is always there.
+# prometheus ships promtool, which checks and unit-tests the alert rules.
 packages=(postgresql patroni etcd-server etcd-client redis-server redis-sentinel redis-tools haproxy pgbouncer
-  chromium fonts-dejavu-core iproute2)
+  chromium fonts-dejavu-core iproute2 prometheus)
 binaries=(/usr/lib/postgresql/15/bin/postgres /usr/bin/patroni /usr/bin/etcd /usr/bin/etcdctl
   /usr/bin/redis-server /usr/bin/redis-sentinel /usr/bin/redis-cli /usr/sbin/haproxy /usr/sbin/pgbouncer
-  /usr/bin/chromium /sbin/ip)
+  /usr/bin/chromium /sbin/ip /usr/bin/promtool)
 
 missing=()
 for b in "${binaries[@]}"; do [ -x "$b" ] || missing+=("$b"); done

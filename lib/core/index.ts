@@ -20,6 +20,7 @@ export {
   type ShutdownSpec,
 } from './service/service-spec';
 export { HealthCheck, type HttpHealthCheckOptions } from './service/health-check';
+export { QueueTrigger, type RabbitmqQueueOptions, type RedisListQueueOptions } from './service/queue-trigger';
 export { type EnvFromOptions, EnvValue } from './service/env-value';
 export { type FileMount, FileSource } from './service/file-source';
 export { type EgressRule, type IngressRule, NetworkPeer, type NetworkPort } from './service/network-peer';
@@ -61,6 +62,15 @@ export {
 } from './dr/runbook';
 export { type KubernetesRunbookOptions, kubernetesRunbookTarget } from './dr/runbook-targets';
 export { renderDiagramSvg, renderMermaid } from './dr/diagram';
+
+// Operations: alert rules that follow from the targets, sizing profiles
+export {
+  type AlertRule, type AlertRuleGroup, type AlertRulesSpec, type AlertThresholds, alertThresholds, type QueueBacklogSpec, renderAlertRules,
+  renderAlertRulesFile,
+} from './ops/alert-rules';
+export {
+  type DataSizing, type ServiceSizing, type SizingOverrides, SizingPreset, type SizingProfileName, type SizingValues,
+} from './ops/sizing';
 
 // PostgreSQL: Patroni timings, and the patroni.yml, pgbouncer.ini and haproxy.cfg renderers
 export {

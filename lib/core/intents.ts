@@ -212,4 +212,10 @@ export interface RunbookStep {
    * @default - not estimated
    */
   readonly expectedDuration?: DurationLike;
+  /**
+   * Anchor of the step in RUNBOOK.md, for links (an alert's `runbook_url`).
+   *
+   * @default - no anchor of its own
+   */
+  readonly anchor?: string;
 }

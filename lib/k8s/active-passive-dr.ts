@@ -1,11 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { PatroniBackupOptions, PatroniCluster, PatroniClusterProps } from './patroni-cluster';
 import { externalSecret, k8gbGslb, route53FailoverEndpoint } from './private/dr-objects';
+import { healthProbe, podMonitor, prometheusRule, serviceMonitor, veleroSchedule } from './private/ops-objects';
 import { TopologyOutput, writeTopology } from './private/topology-output';
 import { RedisSentinel, RedisSentinelProps } from './redis-sentinel';
 import { TopologyApp } from './topology-app';
 import { TopologyClusterChart } from './topology-cluster';
-import { REDIS_SENTINEL_DEFAULTS } from '../core/defaults';
+import { PATRONI_CLUSTER_DEFAULTS, REDIS_SENTINEL_DEFAULTS } from '../core/defaults';
 import {
   BudgetItem, checkBudget, computeBudget, DataLossSpec, DEFAULT_DECISION_SECONDS, InSiteFailover, RecoveryBudget, TrafficSwitch,
 } from '../core/dr/budget';
@@ -19,12 +20,17 @@ import { kubernetesRunbookTarget } from '../core/dr/runbook-targets';
 import { check } from '../core/errors';
 import { GitOps } from '../core/gitops/gitops';
 import { ObjectStorageSpec, RunbookStep, Targets } from '../core/intents';
+import { AlertName, AlertRuleGroup, AlertRulesSpec, renderAlertRules } from '../core/ops/alert-rules';
+import { EXPORTER_DEFAULTS } from '../core/ops/exporters';
+import { alertSteps, restoreSteps } from '../core/ops/ops-runbook';
+import { checkCron, checkRetention, goDuration } from '../core/ops/schedule';
+import { SizingPreset } from '../core/ops/sizing';
 import { WalGArchiveLocation } from '../core/postgres/patroni-config';
 import { PatroniTiming } from '../core/postgres/patroni-timing';
 import { Durability, SentinelTiming } from '../core/redis/redis-timing';
 import { recommendedLabels } from '../core/service/labels';
 import { NetworkPeer } from '../core/service/network-peer';
-import { checkName } from '../core/service/service-spec';
+import { checkName, ResourceSpec } from '../core/service/service-spec';
 import { AvailabilityMode } from '../core/topology/availability-mode';
 import { ClusterSpec, isDnsName, ServiceOverride } from '../core/topology/cluster-spec';
 import { Exposure, isClusterLocalName, LoadBalancerExposureOptions, Reach } from '../core/topology/reach';
@@ -33,7 +39,7 @@ import { SiteRole, SiteSpec } from '../core/topology/site-spec';
 import { ResolvedTopology, resolveTopology, TopologyServiceSpec } from '../core/topology/topology-spec';
 import { replicasOnCluster, TopologySummary } from '../core/topology/topology-summary';
 import { TrafficPolicy } from '../core/traffic/traffic-policy';
-import { DurationLike, isDurationLike, seconds } from '../core/units';
+import { DurationLike, isDurationLike, mebibytes, seconds, toSecondsCeil } from '../core/units';
 import { checkTextTree } from '../core/validation/text';
 import { checkSitesInput } from '../core/validation/topology-input';
 
@@ -288,6 +294,115 @@ export interface ActivePassiveDrProps {
    * @default - the construct id
    */
   readonly namespace?: string;
+  /**
+   * Operations: metrics and alerts that follow from the targets, cluster-state backups, and a
+   * sizing profile.
+   *
+   * @default - none
+   */
+  readonly operations?: OperationsOptions;
+}
+
+/** The operations layer of an {@link ActivePassiveDr}. */
+export interface OperationsOptions {
+  /**
+   * Exporters beside PostgreSQL and Redis, ServiceMonitors and PodMonitors, and a
+   * PrometheusRule on every cluster whose thresholds follow from the targets, each alert linking
+   * to its step in RUNBOOK.md. `false` leaves monitoring out.
+   *
+   * @default - monitoring with the defaults of {@link MonitoringOptions}
+   */
+  readonly monitoring?: MonitoringOptions | false;
+  /**
+   * A Velero Schedule on every cluster backing up the topology's namespace.
+   *
+   * @default - no cluster-state backup
+   * @see https://velero.io/docs/main/api-types/schedule/
+   */
+  readonly clusterBackup?: VeleroBackupOptions;
+  /**
+   * Replicas, autoscaling bounds and resources of the services (components `server` and
+   * `worker`), PostgreSQL and Redis together. A service's own `autoscale` or `resources`, and a
+   * cluster's override, win over it.
+   *
+   * @default - the services' own settings and the constructs' defaults
+   */
+  readonly sizing?: SizingPreset;
+}
+
+/** Monitoring of an {@link ActivePassiveDr}. */
+export interface MonitoringOptions {
+  /**
+   * How often Prometheus scrapes each target. An outage is seen after two scrapes, which must
+   * fit in a quarter of the RTO.
+   *
+   * @default Duration.seconds(30)
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Endpoint
+   */
+  readonly scrapeInterval?: DurationLike;
+  /**
+   * Share of requests failing with a 5xx (`http_requests_total{code=~"5.."}`) that raises the
+   * error-rate alert.
+   *
+   * @default 0.05
+   */
+  readonly errorRatio?: number;
+  /**
+   * Address of the generated RUNBOOK.md as people open it; each alert appends its step's anchor.
+   *
+   * @default - the file in the GitOps repository: `<repoURL without .git>/blob/<branch>/<path>/RUNBOOK.md`
+   */
+  readonly runbookUrl?: string;
+  /**
+   * Labels on every monitoring object, for the Prometheus' `serviceMonitorSelector`,
+   * `podMonitorSelector`, `probeSelector` and `ruleSelector`.
+   *
+   * @default - none
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PrometheusSpec
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Namespace Prometheus runs in: admitted on the metrics ports.
+   *
+   * @default 'monitoring'
+   */
+  readonly prometheusNamespace?: string;
+  /**
+   * `host:port` of a blackbox exporter: a Probe checks the public health URL that DNS failover
+   * follows, and an alert fires when it fails.
+   *
+   * @default - no probe and no DNS health alert
+   * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Probe
+   */
+  readonly blackboxProber?: string;
+}
+
+/** Cluster-state backups with Velero. */
+export interface VeleroBackupOptions {
+  /**
+   * When to back up, as cron.
+   *
+   * @default '0 3 * * *'
+   */
+  readonly schedule?: string;
+  /**
+   * How long each backup is kept.
+   *
+   * @default Duration.days(30)
+   */
+  readonly retention?: DurationLike;
+  /**
+   * Namespace Velero runs in, where Schedules live.
+   *
+   * @default 'velero'
+   */
+  readonly veleroNamespace?: string;
+  /**
+   * BackupStorageLocation to write to.
+   *
+   * @default - Velero's default location
+   */
+  readonly storageLocation?: string;
 }
 
 /** The data constructs of one site. */
@@ -347,8 +462,11 @@ export class ActivePassiveDr extends Construct {
   public readonly summary: TopologySummary;
   /** RUNBOOK.md, as written to `<outdir>/RUNBOOK.md`. */
   public readonly runbook: string;
+  /** The alert groups written into every cluster's PrometheusRule; empty without monitoring. */
+  public readonly alertGroups: readonly AlertRuleGroup[];
 
   private readonly output: TopologyOutput;
+  private readonly monitoring?: ResolvedMonitoring;
 
   constructor(scope: Construct, id: string, props: ActivePassiveDrProps) {
     super(scope, id);
@@ -358,14 +476,17 @@ export class ActivePassiveDr extends Construct {
     this.activeSite = props.activeSite;
     const namespace = props.namespace ?? id;
     const siteNames = props.sites.map((s) => s.name);
-    const postgres = props.postgres && resolvePostgres(path, props.postgres, props.sites);
-    const redis = props.redis && resolveRedis(path, props.redis, props.sites);
+    const ops = resolveOperations(path, props);
+    this.monitoring = ops.monitoring;
+    const postgres = props.postgres && resolvePostgres(path, withDataSizing(props.postgres, 'postgres', ops), props.sites);
+    const redis = props.redis && resolveRedis(path, withDataSizing(props.redis, 'redis', ops), props.sites);
 
     const sites: SiteSpec[] = props.sites.map((site) => ({
       name: site.name,
       role: site.name === props.activeSite ? SiteRole.ACTIVE : SiteRole.STANDBY,
       availability: site.availability,
-      clusters: site.name === props.activeSite ? site.clusters : site.clusters.map((cluster) => withStopped(cluster, props.services)),
+      clusters: site.clusters.map((cluster) => withSizing(cluster, site, props.services, ops.sizing))
+        .map((cluster) => (site.name === props.activeSite ? cluster : withStopped(cluster, props.services))),
       sharedEndpoints: [
         ...(site.sharedEndpoints ?? []),
         ...(postgres ? [postgresEndpoint(postgres, site, props.activeSite, namespace)] : []),
@@ -395,7 +516,15 @@ export class ActivePassiveDr extends Construct {
     this.budget = computeBudget(this.budgetSpec(props, postgres, redis));
     checkBudget(path, this.budget);
 
-    const runbookSpec = this.runbookSpec(props, postgres, redis);
+    const alertSpec = ops.monitoring && this.alertSpec(ops.monitoring, postgres, redis);
+    this.alertGroups = alertSpec ? renderAlertRules(alertSpec) : [];
+    if (ops.monitoring) this.addMonitoring(ops.monitoring, this.alertGroups, alertSpec!);
+    if (ops.clusterBackup) this.addClusterBackup(ops.clusterBackup);
+
+    const runbookSpec = {
+      ...this.runbookSpec(props, postgres, redis),
+      operations: this.operationsSteps(props, postgres, redis, alertSpec, ops),
+    };
     const target = kubernetesRunbookTarget(runbookSpec, { standbyDcsConfig: this.standbyDcsConfig(postgres) });
     const rendered = renderRunbook(runbookSpec, target, renderMermaid(this.summary));
     this.failoverSteps = rendered.failover;
@@ -434,6 +563,9 @@ export class ActivePassiveDr extends Construct {
           pooler: placement.poolerHost ? Exposure.loadBalancer({ ...postgres.loadBalancer, host: placement.poolerHost }) : undefined,
         },
         backup: postgres.backup && placement.archive && { ...postgres.backup, ...placement.archive },
+        // One site dumps: the active one, whose primary takes the writes.
+        logicalDump: site === active ? postgres.props.logicalDump : undefined,
+        metrics: postgres.props.metrics ?? (this.monitoring ? { scrapers: NetworkPeer.namespace(this.monitoring.prometheusNamespace) } : undefined),
         permanentSlots: site === active ? standbySites.map(slotName) : undefined,
         standby: site === active ? undefined : {
           host: postgres.sites[active].primaryHost,
@@ -453,6 +585,11 @@ export class ActivePassiveDr extends Construct {
       cache = new RedisSentinel(this.cluster(redisSite.cluster).chart, redis.name, {
         ...redis.props,
         name: redis.name,
+        metrics: redis.props.metrics ?? (this.monitoring ? {
+          scrapers: NetworkPeer.namespace(this.monitoring.prometheusNamespace),
+          // The Redis lists the services scale on: their length is the queue alert's backlog.
+          checkKeys: props.services.flatMap((s) => (s.autoscale?.queue?.redisKey ? [s.autoscale.queue.redisKey] : [])),
+        } : undefined),
         expose: redisSite.host ? { primary: Exposure.loadBalancer({ ...redis.loadBalancer, host: redisSite.host }) } : undefined,
       });
       const siteOthers = this.topology.clusters.filter((c) => c.site === site && c.name !== redisSite.cluster);
@@ -595,6 +732,131 @@ export class ActivePassiveDr extends Construct {
       .map((other) => [other.site, JSON.stringify(db!.dynamicConfigurationAsStandbyOf({
         host: postgres.sites[other.site].primaryHost, port: 5432, slotName: slotName(site), archive: postgres.sites[other.site].archive,
       }))]))]));
+  }
+
+  /** What the alerts need: the targets, the monitored services, the data's own timings. */
+  private alertSpec(
+    monitoring: ResolvedMonitoring, postgres: ResolvedPostgres | undefined, redis: ResolvedRedis | undefined,
+  ): AlertRulesSpec {
+    const topology = this.topology;
+    const health = topology.services.find((s) => s.name === topology.traffic!.loadBalancing.service);
+    const healthPath = health?.readiness?.kind === 'http' ? health.readiness.path ?? '/' : '/';
+    const redisData = this.data.find((d) => d.redis)?.redis;
+    const gitOps = topology.gitOps!;
+    return {
+      path: this.node.path,
+      topology: topology.name,
+      namespace: topology.namespace,
+      runbookUrl: monitoring.runbookUrl ?? defaultRunbookUrl(gitOps.repoURL, gitOps.branch, gitOps.path),
+      rtoSeconds: topology.targets.rtoSeconds,
+      rpoSeconds: topology.targets.rpoSeconds,
+      scrapeIntervalSeconds: monitoring.scrapeIntervalSeconds,
+      services: monitoredServices(topology).map((s) => s.name),
+      errorRatio: monitoring.errorRatio,
+      postgres: postgres && {
+        scope: postgres.name,
+        maxLagSeconds: postgres.maxLagSeconds,
+        ttlSeconds: (postgres.props.timing ?? PatroniTiming.default()).ttlSeconds,
+        backupIntervalSeconds: postgres.backup
+          ? (postgres.backup.fullBackupInterval
+            ? toSecondsCeil(postgres.backup.fullBackupInterval) : PATRONI_CLUSTER_DEFAULTS.fullBackupIntervalSeconds)
+          : undefined,
+      },
+      redis: redis && redisData && {
+        name: redis.name,
+        masterName: redisData.masterName,
+        minReplicasToWrite: redisData.durability.minReplicasToWrite,
+        failoverTimeoutSeconds: Math.ceil(redisData.timing.failoverTimeoutMs / 1000),
+      },
+      dns: monitoring.blackboxProber ? { url: `https://${topology.traffic!.loadBalancing.host}${healthPath}` } : undefined,
+      queues: queueServices(topology).map((s) => ({
+        service: s.name, metric: s.autoscale!.queue!.backlogMetric, perReplica: s.autoscale!.queue!.perReplica, maxReplicas: s.autoscale!.max,
+      })),
+    };
+  }
+
+  /** ServiceMonitors, PodMonitors, the PrometheusRule and the health Probe, on every cluster. */
+  private addMonitoring(monitoring: ResolvedMonitoring, groups: readonly AlertRuleGroup[], spec: AlertRulesSpec): void {
+    const interval = monitoring.scrapeIntervalSeconds;
+    const scrapers = NetworkPeer.namespace(monitoring.prometheusNamespace);
+    const labels = (name: string, component: string) => ({
+      ...recommendedLabels({ name, instance: name, component, partOf: this.topology.name }), ...monitoring.labels,
+    });
+    for (const cluster of this.clusters) {
+      const scope = new Construct(cluster.chart, 'monitoring');
+      for (const service of monitoredServices(this.topology)) {
+        const workload = cluster.workloads[service.name];
+        if (!workload) continue;
+        const port = service.ports.find((p) => p.name === METRICS_PORT)!;
+        workload.allowFrom(scrapers, [{ port: port.port }]);
+        serviceMonitor(scope, `${service.name}-monitor`, {
+          name: service.name, labels: labels(service.name, 'monitoring'), selector: workload.selector, port: METRICS_PORT, intervalSeconds: interval,
+        });
+      }
+      prometheusRule(scope, 'alerts', { name: `${this.topology.name}-alerts`, labels: labels(`${this.topology.name}-alerts`, 'alerting'), groups });
+      if (monitoring.blackboxProber && spec.dns) {
+        healthProbe(scope, 'health-probe', {
+          name: `${this.topology.name}-health`, labels: labels(`${this.topology.name}-health`, 'monitoring'),
+          prober: monitoring.blackboxProber, url: spec.dns.url, intervalSeconds: interval,
+        });
+      }
+    }
+    for (const { postgres: db, redis: cache } of this.data) {
+      if (db?.metricsPort) {
+        podMonitor(db, 'PodMonitor', {
+          name: db.clusterName, labels: labels(db.clusterName, 'monitoring'), selector: db.selector, intervalSeconds: interval,
+          endpoints: [{ port: 'patroni', path: '/metrics' }, { port: db.metricsPort, path: '/metrics' }],
+        });
+      }
+      if (cache?.metricsPort) {
+        podMonitor(cache, 'PodMonitor', {
+          name: cache.name, labels: labels(cache.name, 'monitoring'), selector: cache.selector, intervalSeconds: interval,
+          endpoints: [{ port: cache.metricsPort, path: '/metrics' }],
+        });
+        podMonitor(cache, 'SentinelPodMonitor', {
+          name: `${cache.name}-sentinel`, labels: labels(`${cache.name}-sentinel`, 'monitoring'), selector: cache.sentinelSelector, intervalSeconds: interval,
+          endpoints: [{ port: cache.metricsPort, path: '/metrics' }],
+        });
+      }
+    }
+  }
+
+  /** A Velero Schedule of the topology's namespace on every cluster. */
+  private addClusterBackup(backup: ResolvedClusterBackup): void {
+    for (const cluster of this.clusters) {
+      veleroSchedule(new Construct(cluster.chart, 'cluster-backup'), 'Schedule', {
+        name: backup.name, veleroNamespace: backup.veleroNamespace,
+        labels: recommendedLabels({ name: backup.name, instance: backup.name, component: 'backup', partOf: this.topology.name }),
+        schedule: backup.schedule, ttl: backup.ttl, includedNamespaces: [this.topology.namespace],
+        storageLocation: backup.storageLocation, snapshotVolumes: false,
+      });
+    }
+  }
+
+  /** The alert and restore steps of the runbook, with this topology's names. */
+  private operationsSteps(
+    props: ActivePassiveDrProps, postgres: ResolvedPostgres | undefined, redis: ResolvedRedis | undefined,
+    alertSpec: AlertRulesSpec | undefined, ops: ResolvedOperations,
+  ): { alerts: RunbookStep[]; restore: RunbookStep[] } | undefined {
+    if (!ops.monitoring && !ops.clusterBackup && !postgres?.backup) return undefined;
+    const active = props.activeSite;
+    // Redis may run only on some sites: the active one's, else the first that has it.
+    const redisSite = redis && (redis.sites[active] ?? Object.values(redis.sites)[0]);
+    const spec = {
+      namespace: this.topology.namespace,
+      activeClusters: this.topology.clusters.filter((c) => c.site === active).map((c) => c.name),
+      services: this.topology.services.map((s) => s.name),
+      postgres: postgres && {
+        scope: postgres.name, cluster: postgres.sites[active].cluster, members: postgres.props.members ?? 3,
+        archived: postgres.backup !== undefined, archive: postgres.sites[active].archive?.s3Prefix,
+      },
+      redis: redis && redisSite && { name: redis.name, masterName: redis.props.masterName ?? redis.name, cluster: redisSite.cluster },
+      healthUrl: alertSpec?.dns?.url,
+      veleroSchedule: ops.clusterBackup?.name,
+      queues: queueServices(this.topology).map((s) => ({ service: s.name })),
+    };
+    const alerts = [...new Set(this.alertGroups.flatMap((g) => g.rules.map((r) => r.alert as AlertName)))];
+    return { alerts: alertSteps(spec, alerts), restore: restoreSteps(spec) };
   }
 
   private runbookSpec(props: ActivePassiveDrProps, postgres: ResolvedPostgres | undefined, redis: ResolvedRedis | undefined): DrRunbookSpec {
@@ -790,6 +1052,130 @@ function resolveRedis(path: string, options: DrRedisOptions, sites: readonly DrS
     path, field: 'redis.cacheOnly', value: options.cacheOnly, problem: 'must be true or false', fix: 'use false when Redis holds queued jobs',
   });
   return { name, props: options, sites: resolved, cacheOnly: options.cacheOnly ?? true, loadBalancer: options.loadBalancer ?? {} };
+}
+
+/** Name of the port a service exposes its metrics on, for its ServiceMonitor. */
+const METRICS_PORT = 'metrics';
+const DEFAULT_SCRAPE_SECONDS = 30;
+const DEFAULT_ERROR_RATIO = 0.05;
+
+interface ResolvedMonitoring {
+  readonly scrapeIntervalSeconds: number;
+  readonly errorRatio: number;
+  readonly runbookUrl?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly prometheusNamespace: string;
+  readonly blackboxProber?: string;
+}
+
+interface ResolvedClusterBackup {
+  readonly name: string;
+  readonly schedule: string;
+  readonly ttl: string;
+  readonly veleroNamespace: string;
+  readonly storageLocation?: string;
+}
+
+interface ResolvedOperations {
+  readonly monitoring?: ResolvedMonitoring;
+  readonly clusterBackup?: ResolvedClusterBackup;
+  readonly sizing?: SizingPreset;
+}
+
+function resolveOperations(path: string, props: ActivePassiveDrProps): ResolvedOperations {
+  const ops = props.operations;
+  if (ops === undefined) return {};
+  check(typeof ops === 'object' && ops !== null, {
+    path, field: 'operations', value: ops, problem: 'must be an object', fix: 'use e.g. { sizing: SizingPreset.medium() }',
+  });
+  check(ops.sizing === undefined || ops.sizing instanceof SizingPreset, {
+    path, field: 'operations.sizing', value: ops.sizing, problem: 'must be a SizingPreset', fix: "use SizingPreset.medium() or SizingPreset.named('medium')",
+  });
+  let monitoring: ResolvedMonitoring | undefined;
+  if (ops.monitoring !== false) {
+    const m = ops.monitoring ?? {};
+    const interval = m.scrapeInterval ?? seconds(DEFAULT_SCRAPE_SECONDS);
+    check(isDurationLike(interval) && interval.toMilliseconds() >= 1000 && interval.toMilliseconds() % 1000 === 0, {
+      path, field: 'operations.monitoring.scrapeInterval', value: interval, problem: 'must be whole seconds, at least one', fix: 'use e.g. Duration.seconds(30)',
+    });
+    const errorRatio = m.errorRatio ?? DEFAULT_ERROR_RATIO;
+    check(typeof errorRatio === 'number' && errorRatio > 0 && errorRatio < 1, {
+      path, field: 'operations.monitoring.errorRatio', value: errorRatio, problem: 'must be a share between 0 and 1', fix: 'use e.g. 0.05 (5 %)',
+    });
+    check(m.runbookUrl === undefined || (typeof m.runbookUrl === 'string' && /^https?:\/\/[^\s#]+$/.test(m.runbookUrl)), {
+      path, field: 'operations.monitoring.runbookUrl', value: m.runbookUrl, problem: 'must be an http(s) address without a fragment', fix: "use e.g. 'https://git.example.com/platform/topology/blob/main/RUNBOOK.md'",
+    });
+    check(m.blackboxProber === undefined || (typeof m.blackboxProber === 'string' && /^[a-z0-9.-]+:\d{1,5}$/.test(m.blackboxProber)), {
+      path, field: 'operations.monitoring.blackboxProber', value: m.blackboxProber, problem: 'must be host:port of a blackbox exporter', fix: "use e.g. 'blackbox-exporter.monitoring.svc:9115'",
+    });
+    const prometheusNamespace = m.prometheusNamespace ?? EXPORTER_DEFAULTS.monitoringNamespace;
+    checkName(path, 'operations.monitoring.prometheusNamespace', prometheusNamespace);
+    monitoring = {
+      scrapeIntervalSeconds: interval.toMilliseconds() / 1000, errorRatio, runbookUrl: m.runbookUrl, labels: { ...(m.labels ?? {}) },
+      prometheusNamespace, blackboxProber: m.blackboxProber,
+    };
+  }
+  let clusterBackup: ResolvedClusterBackup | undefined;
+  if (ops.clusterBackup !== undefined) {
+    const b = ops.clusterBackup;
+    const veleroNamespace = b.veleroNamespace ?? 'velero';
+    checkName(path, 'operations.clusterBackup.veleroNamespace', veleroNamespace);
+    clusterBackup = {
+      name: props.namespace ?? path.split('/').pop()!,
+      schedule: checkCron(path, 'operations.clusterBackup.schedule', b.schedule ?? '0 3 * * *'),
+      ttl: goDuration(checkRetention(path, 'operations.clusterBackup.retention', b.retention ?? seconds(30 * 24 * 3600), 3600)),
+      veleroNamespace,
+      storageLocation: b.storageLocation,
+    };
+    if (b.storageLocation !== undefined) checkName(path, 'operations.clusterBackup.storageLocation', b.storageLocation);
+  }
+  return { monitoring, clusterBackup, sizing: ops.sizing };
+}
+
+/** Services that scale on a queue. */
+function queueServices(topology: ResolvedTopology) {
+  return topology.services.filter((s) => s.autoscale?.queue !== undefined);
+}
+
+/** Services that expose a port named `metrics`: each gets a ServiceMonitor. */
+function monitoredServices(topology: ResolvedTopology) {
+  return topology.services.filter((s) => s.ports.some((p) => p.name === METRICS_PORT));
+}
+
+/** RUNBOOK.md in the GitOps repository, as a browser opens it. */
+function defaultRunbookUrl(repoURL: string, branch: string, folder: string): string {
+  const scp = /^git@([^:]+):(.+)$/.exec(repoURL);
+  const base = (scp ? `https://${scp[1]}/${scp[2]}` : repoURL.replace(/^ssh:\/\/(git@)?/, 'https://')).replace(/\.git$/, '');
+  return `${base}/blob/${branch}/${folder ? `${folder}/` : ''}RUNBOOK.md`;
+}
+
+/** PostgreSQL or Redis with the profile's resources, unless resources are set. */
+function withDataSizing<T extends { readonly resources?: ResourceSpec }>(options: T, kind: 'postgres' | 'redis', ops: ResolvedOperations): T {
+  if (!ops.sizing || options.resources !== undefined) return options;
+  const size = ops.sizing.values[kind];
+  const memory = mebibytes(size.memoryMebibytes);
+  return { ...options, resources: { cpu: { ...size.cpu }, memory: { request: memory, limit: memory } } };
+}
+
+/** A cluster with the profile's replicas, autoscaling and resources for services that set none. */
+function withSizing(cluster: ClusterSpec, site: DrSiteSpec, services: readonly DrServiceSpec[], sizing: SizingPreset | undefined): ClusterSpec {
+  if (!sizing) return cluster;
+  const availability = cluster.availability ?? site.availability ?? AvailabilityMode.MULTI_REPLICA;
+  const overrides: Record<string, ServiceOverride> = { ...(cluster.services ?? {}) };
+  // Servers and workers scale with the load; an operator or an updater keeps its own count.
+  for (const service of services.filter((s) => s.component === undefined || s.component === 'server' || s.component === 'worker')) {
+    const size = service.component === 'worker' ? sizing.values.worker : sizing.values.serving;
+    const own = overrides[service.name] ?? {};
+    overrides[service.name] = {
+      ...own,
+      resources: own.resources ?? service.resources ?? {
+        cpu: { ...size.cpu }, memory: { request: mebibytes(size.memoryMebibytes), limit: mebibytes(size.memoryMebibytes) },
+      },
+      autoscale: own.autoscale
+        ?? (availability === AvailabilityMode.MULTI_REPLICA ? service.autoscale ?? { min: size.min, max: size.max } : undefined),
+    };
+  }
+  return { ...cluster, services: overrides };
 }
 
 /** A site's cluster with the services that must not act while passive in standby. */

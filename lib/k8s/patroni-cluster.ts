@@ -13,10 +13,13 @@ import { claimObjectName, nameObjectsAfter } from './private/name-registry';
 import { DNS_EGRESS, policyPeer, tcpPorts } from './private/network-policy';
 import { antiAffinityFor, topologySpreadFor } from './private/placement';
 import { containerResources, probe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-template';
-import { exemptPinnedImagePull } from './private/polaris';
+import { exemptFromPolarisCheck, exemptPinnedImagePull } from './private/polaris';
 import { priorityClassNameFor } from './private/priority-class';
 import { checkEndpointUrl, checkHostList, checkS3Prefix, checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
+import { EXPORTER_DEFAULTS, renderPostgresExporterQueries } from '../core/ops/exporters';
+import { checkCron, checkRetention } from '../core/ops/schedule';
+import { renderLogicalDumpScript } from '../core/postgres/logical-dump';
 import {
   checkArchiveLocation, PATRONI_PASSWORD_ENV, PatroniConfigSpec, renderPatroniConfig, validatePatroniConfig, WalGArchiveLocation,
 } from '../core/postgres/patroni-config';
@@ -33,7 +36,7 @@ import { PriorityClass } from '../core/service/priority-class';
 import { ImagePullPolicy, ResolvedService, ResourceSpec, resolveServiceSpec } from '../core/service/service-spec';
 import { Exposure, isClusterLocalName, Reach, ResolvedExposure, resolveExposure } from '../core/topology/reach';
 import { ISharedEndpointSource, IStatefulComponent, SharedEndpointSpec, StatefulKind } from '../core/topology/shared-endpoint';
-import { DurationLike, isDurationLike, isSizeLike, mebibytes, toSecondsCeil } from '../core/units';
+import { DurationLike, isDurationLike, isSizeLike, mebibytes, seconds, toSecondsCeil } from '../core/units';
 import { checkSecretName, INT32_MAX } from '../core/validation/kubernetes';
 import {
   checkObject, checkOneOf, checkOptionalBoolean, checkOptionalObject, checkOptionalString, checkString,
@@ -198,6 +201,85 @@ export interface PatroniClusterProps extends PostgresSpec {
    * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
   readonly imageRunsAsNonRoot?: boolean;
+
+  /**
+   * A postgres_exporter beside each member (port `exporter`, 9187) for replication lag, settings
+   * and the time of the last base backup, and Patroni's own `/metrics` admitted to the scrapers.
+   * The alerts of an ActivePassiveDr's operations read them.
+   *
+   * @default - no exporter; Patroni's REST API is reached only by the members
+   * @see https://github.com/prometheus-community/postgres_exporter
+   */
+  readonly metrics?: PatroniMetricsOptions;
+
+  /**
+   * A CronJob that dumps databases with `pg_dump` into the backup archive, beside base backups
+   * and WAL: a copy that restores into any PostgreSQL version. Needs `backup` (its location and
+   * credentials).
+   *
+   * @default - no logical dump
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
+   */
+  readonly logicalDump?: PatroniLogicalDumpOptions;
+}
+
+/** The logical dump CronJob of a {@link PatroniCluster}. */
+export interface PatroniLogicalDumpOptions {
+  /**
+   * When to dump, as cron.
+   *
+   * @default '0 0/4 * * *'
+   */
+  readonly schedule?: string;
+  /**
+   * Databases dumped.
+   *
+   * @default ['postgres']
+   */
+  readonly databases?: readonly string[];
+  /**
+   * `Forbid` skips a run while the previous one still runs; `Replace` stops it.
+   *
+   * @default 'Forbid' - two dumps at once double the load and neither finishes sooner
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy
+   */
+  readonly concurrencyPolicy?: 'Forbid' | 'Replace';
+  /**
+   * A run that could not start this long after its time is skipped (a controller outage).
+   *
+   * @default Duration.minutes(30)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#starting-deadline
+   */
+  readonly startingDeadline?: DurationLike;
+  /**
+   * A run still going after this long is stopped and counts as failed.
+   *
+   * @default Duration.hours(3)
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup
+   */
+  readonly activeDeadline?: DurationLike;
+  /**
+   * Finished Jobs kept, successful and failed, for their logs.
+   *
+   * @default 3
+   */
+  readonly historyLimit?: number;
+}
+
+/** The metrics exporter of a {@link PatroniCluster}. */
+export interface PatroniMetricsOptions {
+  /**
+   * Who scrapes the metrics: admitted on the exporter and Patroni ports.
+   *
+   * @default NetworkPeer.namespace('monitoring')
+   */
+  readonly scrapers?: NetworkPeer;
+  /**
+   * The postgres_exporter image, pinned.
+   *
+   * @default 'quay.io/prometheuscommunity/postgres-exporter:v0.17.1'
+   */
+  readonly image?: string;
 }
 
 /** Where a standby cluster replicates from. */
@@ -338,6 +420,8 @@ const MOUNT = {
   token: '/var/run/secrets/kubernetes.io/serviceaccount',
 } as const;
 const DATA_DIR = `${MOUNT.data}/pgroot/data`;
+/** Defaults of the logical dump CronJob: every 4 hours, as the backup service's guide does. */
+const LOGICAL_DUMP = { schedule: '0 0/4 * * *', startingDeadlineSeconds: 30 * 60, activeDeadlineSeconds: 3 * 3600, historyLimit: 3 } as const;
 
 /**
  * PostgreSQL made highly available by Patroni: a StatefulSet of members that elect a primary
@@ -392,6 +476,10 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
   public readonly primaryExposure?: ResolvedExposure;
   /** The address other clusters reach the pooler on; undefined when not exposed. */
   public readonly poolerExposure?: ResolvedExposure;
+  /** The logical dump CronJob; undefined without `logicalDump`. */
+  public logicalDump?: ApiObject;
+  /** Port name of the metrics exporter on the member pods; undefined without `metrics`. */
+  public readonly metricsPort?: string;
 
   private readonly namespace?: string;
   private readonly clients: NetworkPeer[];
@@ -498,6 +586,12 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     }));
     // Built here, not while synthesizing: a bad backup setting fails the constructor, before any chart is written.
     const backupContainer = props.backup ? this.backupContainer(path, props, props.backup, member) : undefined;
+    const exporter = props.metrics ? this.exporterContainer(path, props, props.metrics) : undefined;
+    if (props.logicalDump) this.logicalDumpJob(path, props, props.logicalDump, member, labels, priorityClassNameFor(this, 'priorityClass', props.priorityClass));
+    this.metricsPort = exporter ? 'exporter' : undefined;
+    const exporterQueries = exporter && kubeObject(this, 'ExporterQueries', k8s.KubeConfigMap.GVK, { name: `${name}-exporter`, labels }, {
+      data: () => ({ 'queries.yaml': renderPostgresExporterQueries() }),
+    });
     this.statefulSet = kubeObject(this, 'Resource', k8s.KubeStatefulSet.GVK, metadata, {
       spec: () => k8s.toJson_StatefulSetSpec({
         serviceName: membersService.name,
@@ -520,11 +614,13 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
             containers: [
               this.patroniContainer(props, member),
               ...(backupContainer ? [backupContainer] : []),
+              ...(exporter ? [exporter] : []),
             ],
             volumes: [
               { name: 'config', configMap: { name: configMap.name } },
               { name: 'tmp', emptyDir: {} },
               { name: 'socket', emptyDir: {} },
+              ...(exporterQueries ? [{ name: 'exporter-queries', configMap: { name: exporterQueries.name } }] : []),
               // Patroni talks to the Kubernetes API: the token is mounted for its container only.
               ...(props.etcdHosts ? [] : [serviceAccountTokenVolume()]),
             ],
@@ -775,6 +871,122 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
     };
   }
 
+  /** The logical dump CronJob and the NetworkPolicy of its pods. */
+  private logicalDumpJob(
+    path: string, props: PatroniClusterProps, options: PatroniLogicalDumpOptions, member: ResolvedService,
+    labels: Record<string, string>, priorityClassName: string | undefined,
+  ): void {
+    check(typeof options === 'object' && options !== null, {
+      path, field: 'logicalDump', value: options, problem: 'must be an object', fix: "use e.g. { schedule: '0 0/4 * * *' }",
+    });
+    check(props.backup !== undefined, {
+      path, field: 'logicalDump', value: options, problem: 'needs backup: the dumps go to its archive, with its credentials',
+      fix: "give backup: { s3Prefix: 's3://acme-db-backups/firebackup', credentialsSecret: 'db-backup' }",
+    });
+    const schedule = checkCron(path, 'logicalDump.schedule', options.schedule ?? LOGICAL_DUMP.schedule);
+    if (options.concurrencyPolicy !== undefined) checkOneOf(path, 'logicalDump.concurrencyPolicy', options.concurrencyPolicy, ['Forbid', 'Replace']);
+    const startingDeadline = toSecondsCeil(checkRetention(path, 'logicalDump.startingDeadline', options.startingDeadline ?? seconds(LOGICAL_DUMP.startingDeadlineSeconds), 10));
+    const activeDeadline = toSecondsCeil(checkRetention(path, 'logicalDump.activeDeadline', options.activeDeadline ?? seconds(LOGICAL_DUMP.activeDeadlineSeconds), 60));
+    const history = options.historyLimit ?? LOGICAL_DUMP.historyLimit;
+    check(Number.isInteger(history) && history >= 1 && history <= 100, {
+      path, field: 'logicalDump.historyLimit', value: history, problem: 'must be a whole number from 1 to 100', fix: 'use e.g. 3',
+    });
+    const script = renderLogicalDumpScript({
+      path, host: this.primaryHost, port: PORT.postgres, databases: options.databases ?? ['postgres'], folder: 'logical',
+    });
+    const name = `${this.clusterName}-dump`;
+    const selector = selectorLabels({ name: 'postgresql-dump', instance: name });
+    const podLabels = { ...labels, ...selector };
+    const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
+    const backup = props.backup!;
+    this.allowFrom(NetworkPeer.pods(selector));
+    this.logicalDump = kubeObject(this, 'LogicalDump', k8s.KubeCronJob.GVK, { name, labels: podLabels }, {
+      spec: () => k8s.toJson_CronJobSpec({
+        schedule,
+        concurrencyPolicy: options.concurrencyPolicy ?? 'Forbid',
+        startingDeadlineSeconds: startingDeadline,
+        successfulJobsHistoryLimit: history,
+        failedJobsHistoryLimit: history,
+        jobTemplate: {
+          spec: {
+            activeDeadlineSeconds: activeDeadline,
+            backoffLimit: 1,
+            template: {
+              metadata: { labels: podLabels },
+              spec: {
+                restartPolicy: 'Never',
+                automountServiceAccountToken: false,
+                enableServiceLinks: false,
+                priorityClassName,
+                securityContext: restrictedPodSecurityContext(DEFAULTS.runAs, !props.imageRunsAsNonRoot),
+                containers: [{
+                  name: 'dump',
+                  image: member.image,
+                  imagePullPolicy: member.imagePullPolicy,
+                  command: ['/bin/sh', '-c', script],
+                  env: [
+                    ...walgEnvironment(backup),
+                    { name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: secret, key: CREDENTIAL_KEYS.superuser } } },
+                  ],
+                  resources: containerResources({ cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: '256Mi' } }),
+                  securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs, !props.imageRunsAsNonRoot),
+                  volumeMounts: [{ name: 'tmp', mountPath: MOUNT.tmp }],
+                }],
+                volumes: [{ name: 'tmp', emptyDir: {} }],
+              },
+            },
+          },
+        },
+      }),
+    });
+    exemptPinnedImagePull(this.logicalDump, [member.imagePullPolicy]);
+    exemptFromPolarisCheck(this.logicalDump, 'missingNetworkPolicy',
+      `the NetworkPolicy ${name} selects these pods and denies every connection to them (a Job serves nothing), which the check, wanting one ingress rule, cannot tell apart from none`);
+    kubeObject(this, 'LogicalDumpNetworkPolicy', k8s.KubeNetworkPolicy.GVK, { name, labels: podLabels }, {
+      spec: () => k8s.toJson_NetworkPolicySpec({
+        podSelector: { matchLabels: { [LABEL.instance]: name } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        // The primary, and the archive's object store outside the pod network.
+        egress: [DNS_EGRESS, { to: [policyPeer(NetworkPeer.pods(this.selector))], ports: tcpPorts(PORT.postgres) }, { ports: tcpPorts(443) }],
+      }),
+    });
+  }
+
+  /** postgres_exporter as the superuser (it reads pg_settings and replication state). */
+  private exporterContainer(path: string, props: PatroniClusterProps, metrics: PatroniMetricsOptions): k8s.Container {
+    checkObject(path, 'metrics', metrics, '{}');
+    checkOptionalString(path, 'metrics.image', metrics.image, `'${EXPORTER_DEFAULTS.postgresImage}'`);
+    check(metrics.scrapers === undefined || metrics.scrapers instanceof NetworkPeer, {
+      path, field: 'metrics.scrapers', value: metrics.scrapers, problem: 'must be a NetworkPeer', fix: "use NetworkPeer.namespace('monitoring')",
+    });
+    const secret = props.credentialsSecret ?? `${this.clusterName}-credentials`;
+    const image = renamingErrors(path, [['service.image', 'metrics.image']], () => resolveServiceSpec(path, {
+      name: 'exporter', image: String(metrics.image ?? EXPORTER_DEFAULTS.postgresImage), port: EXPORTER_DEFAULTS.postgresPort,
+    }));
+    return {
+      name: 'exporter',
+      image: image.image,
+      imagePullPolicy: image.imagePullPolicy,
+      args: ['--extend.query-path=/etc/postgres-exporter/queries.yaml', `--web.listen-address=:${EXPORTER_DEFAULTS.postgresPort}`],
+      ports: [{ name: 'exporter', containerPort: EXPORTER_DEFAULTS.postgresPort, protocol: 'TCP' }],
+      env: [
+        // Over loopback with the password: the socket's peer authentication knows no user of this image.
+        { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${PORT.postgres}/postgres?sslmode=disable` },
+        { name: 'DATA_SOURCE_USER', value: 'postgres' },
+        { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: secret, key: CREDENTIAL_KEYS.superuser } } },
+      ],
+      readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('exporter') }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+      livenessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('exporter') }, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+      resources: containerResources({
+        cpu: { request: EXPORTER_DEFAULTS.cpuRequest, limit: EXPORTER_DEFAULTS.cpuLimit },
+        memory: { request: `${EXPORTER_DEFAULTS.memoryMebibytes}Mi`, limit: `${EXPORTER_DEFAULTS.memoryMebibytes}Mi` },
+      }),
+      securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs, !props.imageRunsAsNonRoot),
+      volumeMounts: [{ name: 'exporter-queries', mountPath: '/etc/postgres-exporter', readOnly: true }],
+    };
+  }
+
   /**
    * The Role Patroni's Kubernetes DCS needs and nothing more: Endpoints for the leader and
    * config keys, Pods for members and role labels. No ConfigMaps (Endpoints mode), no
@@ -876,6 +1088,10 @@ export class PatroniCluster extends Construct implements IStatefulComponent, ISh
         ingress: [
           { from: [policyPeer(members)], ports: tcpPorts(PORT.postgres, PORT.patroni) },
           { from: clients().map(policyPeer), ports: tcpPorts(PORT.postgres) },
+          ...(props.metrics ? [{
+            from: [policyPeer(props.metrics.scrapers ?? NetworkPeer.namespace(EXPORTER_DEFAULTS.monitoringNamespace))],
+            ports: tcpPorts(PORT.patroni, EXPORTER_DEFAULTS.postgresPort),
+          }] : []),
         ],
         egress: [
           DNS_EGRESS,

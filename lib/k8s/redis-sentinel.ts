@@ -31,6 +31,7 @@ import { exemptPinnedImagePull } from './private/polaris';
 import { priorityClassNameFor } from './private/priority-class';
 import { checkStatefulProps } from './private/stateful-props';
 import { configChecksum, dataVolumeClaim } from './private/stateful-storage';
+import { EXPORTER_DEFAULTS } from '../core/ops/exporters';
 import { FieldMapping, renamingErrors } from '../core/private/rename-errors';
 import { renderRedisFenceLivenessScript, renderRedisFenceScript } from '../core/redis/redis-fence';
 import { EnvValue } from '../core/service/env-value';
@@ -54,6 +55,30 @@ export interface RedisExposure {
    * @default - not exposed
    */
   readonly primary?: Exposure;
+}
+
+/** The metrics exporters of a {@link RedisSentinel}. */
+export interface RedisMetricsOptions {
+  /**
+   * Who scrapes the metrics: admitted on the exporter port.
+   *
+   * @default NetworkPeer.namespace('monitoring')
+   */
+  readonly scrapers?: NetworkPeer;
+  /**
+   * The redis_exporter image, pinned.
+   *
+   * @default 'oliver006/redis_exporter:v1.67.0'
+   */
+  readonly image?: string;
+  /**
+   * Keys whose size the exporter reports (`redis_key_size`), e.g. the lists queue-driven
+   * services scale on.
+   *
+   * @default - none
+   * @see https://github.com/oliver006/redis_exporter#command-line-flags
+   */
+  readonly checkKeys?: readonly string[];
 }
 
 /** Props of {@link RedisSentinel}. */
@@ -250,6 +275,16 @@ export interface RedisSentinelProps extends RedisSpec {
   readonly imageRunsAsNonRoot?: boolean;
 
   /**
+   * A redis_exporter beside each Redis server and each Sentinel (port `exporter`, 9121): role,
+   * connected replicas, and the primary's state as Sentinel sees it. The alerts of an
+   * ActivePassiveDr's operations read them.
+   *
+   * @default - no exporter
+   * @see https://github.com/oliver006/redis_exporter
+   */
+  readonly metrics?: RedisMetricsOptions;
+
+  /**
    * DNS domain of the cluster, in the pod names Redis and Sentinel announce.
    *
    * @default 'cluster.local'
@@ -416,6 +451,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
   public readonly timing: SentinelTimingProfile;
   /** Whether each Redis server runs the fence agent beside it. */
   public readonly fencing: boolean;
+  /** Port name of the metrics exporter on the Redis and Sentinel pods; undefined without `metrics`. */
+  public readonly metricsPort?: string;
   /** Durability in use; writers follow its `waitReplicas` when it is `wait`. */
   public readonly durability: RedisDurability;
   /** Host of the `<name>-primary` Service (through the primary proxy); undefined without the proxy. */
@@ -453,6 +490,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
   public readonly primaryExposure?: ResolvedExposure;
 
   private readonly clients: NetworkPeer[];
+  private readonly metrics?: Required<RedisMetricsOptions>;
 
   constructor(scope: Construct, id: string, props: RedisSentinelProps) {
     super(scope, id);
@@ -503,6 +541,8 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     this.masterName = props.masterName ?? name;
     this.timing = props.timing ?? SentinelTiming.default();
     this.fencing = props.fencing ?? true;
+    this.metrics = props.metrics && checkMetrics(path, props.metrics);
+    this.metricsPort = this.metrics ? 'exporter' : undefined;
     this.durability = props.durability ?? Durability.minReplicas(DEFAULTS.durability.minReplicas, seconds(DEFAULTS.durability.maxLagSeconds));
     this.clients = [...(props.clients ?? [NetworkPeer.sameNamespace()])];
 
@@ -696,7 +736,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
             // Covers asking the Sentinels at start and replaying the append-only file (LOADING counts as alive).
             startupPeriods: 36,
             volumeMounts: [{ name: 'data', mountPath: MOUNT.data }, { name: 'run', mountPath: MOUNT.redisRuntime }],
-          })), configMap.name),
+          })).concat(this.exporters(PORT.redis, passwordSecret, forceRunAs)), configMap.name),
         },
         volumeClaimTemplates: [dataVolumeClaim('data', this.selector, props.storage, props.storageClassName)],
       }),
@@ -720,7 +760,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
             resources: containerResources(sentinelContainer),
             startupPeriods: 24,
             volumeMounts: [{ name: 'run', mountPath: MOUNT.sentinelRuntime }],
-          })], sentinelConfigMap.name),
+          }), ...this.exporters(PORT.sentinel, passwordSecret, forceRunAs)], sentinelConfigMap.name),
         },
       }),
     });
@@ -859,6 +899,34 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
     return [...new Set(this.clients.flatMap((peer) => (peer.cidr !== undefined ? [peer.cidr] : [])))];
   }
 
+  /** redis_exporter for the server on `port` of the same pod, with the shared password. */
+  private exporters(port: number, secret: { name: string; key: string }, forceRunAs: boolean): k8s.Container[] {
+    if (!this.metrics) return [];
+    const httpProbe = (periodSeconds: number) => ({
+      httpGet: { path: '/health', port: k8s.IntOrString.fromString('exporter') }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3,
+    });
+    return [{
+      name: 'exporter',
+      image: this.metrics.image,
+      imagePullPolicy: 'IfNotPresent',
+      env: [
+        { name: 'REDIS_ADDR', value: `redis://127.0.0.1:${port}` },
+        { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } },
+        { name: 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', value: `:${EXPORTER_DEFAULTS.redisPort}` },
+        ...(this.metrics.checkKeys.length > 0 && port === PORT.redis
+          ? [{ name: 'REDIS_EXPORTER_CHECK_SINGLE_KEYS', value: this.metrics.checkKeys.join(',') }] : []),
+      ],
+      ports: [{ name: 'exporter', containerPort: EXPORTER_DEFAULTS.redisPort, protocol: 'TCP' }],
+      readinessProbe: httpProbe(10),
+      livenessProbe: httpProbe(20),
+      resources: containerResources({
+        cpu: { request: EXPORTER_DEFAULTS.cpuRequest, limit: EXPORTER_DEFAULTS.cpuLimit },
+        memory: { request: `${EXPORTER_DEFAULTS.memoryMebibytes}Mi`, limit: `${EXPORTER_DEFAULTS.memoryMebibytes}Mi` },
+      }),
+      securityContext: restrictedContainerSecurityContext(DEFAULTS.runAs, forceRunAs),
+    }];
+  }
+
   /** Ingress from the topology's own pods and the clients on `port`; egress to DNS, Redis and the Sentinels. */
   private policy(id: string, metadata: { name: string; labels: Record<string, string> }, port: number): ApiObject {
     const topology = [
@@ -874,6 +942,7 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
         ingress: [
           { from: topology.map(policyPeer), ports: tcpPorts(port) },
           ...(this.clients.length > 0 ? [{ from: this.clients.map(policyPeer), ports: tcpPorts(port) }] : []),
+          ...(this.metrics ? [{ from: [policyPeer(this.metrics.scrapers)], ports: tcpPorts(EXPORTER_DEFAULTS.redisPort) }] : []),
         ],
         egress: [
           DNS_EGRESS,
@@ -883,6 +952,21 @@ export class RedisSentinel extends Construct implements IStatefulComponent, ISha
       }),
     });
   }
+}
+
+function checkMetrics(path: string, metrics: RedisMetricsOptions): Required<RedisMetricsOptions> {
+  check(typeof metrics === 'object' && metrics !== null, { path, field: 'metrics', value: metrics, problem: 'must be an object', fix: 'use {}' });
+  check(metrics.scrapers === undefined || metrics.scrapers instanceof NetworkPeer, {
+    path, field: 'metrics.scrapers', value: metrics.scrapers, problem: 'must be a NetworkPeer', fix: "use NetworkPeer.namespace('monitoring')",
+  });
+  const image = renamingErrors(path, [['service.image', 'metrics.image']], () => resolveServiceSpec(path, {
+    name: 'exporter', image: metrics.image ?? EXPORTER_DEFAULTS.redisImage, port: EXPORTER_DEFAULTS.redisPort,
+  })).image;
+  check(metrics.checkKeys === undefined || (Array.isArray(metrics.checkKeys) && metrics.checkKeys.every((k) => typeof k === 'string' && /^[^\s,=]+$/.test(k))), {
+    path, field: 'metrics.checkKeys', value: metrics.checkKeys, problem: 'must be a list of keys without spaces, commas or =', fix: "use e.g. ['bull:backups:waiting']",
+  });
+  const scrapers = metrics.scrapers ?? NetworkPeer.namespace(EXPORTER_DEFAULTS.monitoringNamespace);
+  return { scrapers, image, checkKeys: [...(metrics.checkKeys ?? [])] };
 }
 
 function checkSentinelCount(path: string, sentinels: number, reason: string | undefined): void {

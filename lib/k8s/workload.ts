@@ -9,6 +9,7 @@ import { antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor, withSame
 import { restrictedPodSecurityContext, serviceContainer, serviceVolumes, withPreStopSleep } from './private/pod-template';
 import { exemptFromPolarisCheck, exemptPinnedImagePull } from './private/polaris';
 import { priorityClassNameFor } from './private/priority-class';
+import { check } from '../core/errors';
 import { formatKubernetesVersion, KUBERNETES_FEATURES, kubernetesVersionAtLeast } from '../core/kubernetes-version';
 import { renamingErrors } from '../core/private/rename-errors';
 import { checkBudgetAllowsDrain, DisruptionBudget } from '../core/service/disruption-budget';
@@ -16,7 +17,7 @@ import { LABEL, recommendedLabels, selectorLabels } from '../core/service/labels
 import { EgressRule, IngressRule, NetworkPeer, NetworkPort } from '../core/service/network-peer';
 import { Placement } from '../core/service/placement';
 import { PriorityClass } from '../core/service/priority-class';
-import { AutoscaleSpec, checkEgressRule, checkIngressRule, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
+import { checkEgressRule, checkIngressRule, ResolvedAutoscale, ResolvedService, resolveServiceSpec, ServiceSpec } from '../core/service/service-spec';
 import { checkObject, checkOptionalBoolean } from '../core/validation/shape';
 
 /**
@@ -32,7 +33,7 @@ export interface WorkloadShape {
   readonly disruptionBudget: DisruptionBudget;
   readonly placement: Placement;
   /** The HorizontalPodAutoscaler's bounds; undefined for none. */
-  readonly autoscale?: Required<AutoscaleSpec>;
+  readonly autoscale?: ResolvedAutoscale;
   /** A polaris exemption reason for the replica count, when the shape needs one. */
   readonly replicasExemption?: string;
 }
@@ -96,6 +97,8 @@ export abstract class Workload extends Construct {
   public readonly podDisruptionBudget?: ApiObject;
   /** The HorizontalPodAutoscaler; undefined unless the service autoscales and is active. */
   public readonly horizontalPodAutoscaler?: ApiObject;
+  /** The KEDA ScaledObject; undefined unless the service scales on a queue and is active. */
+  public readonly scaledObject?: ApiObject;
   /** Labels that select this service's pods. */
   public readonly selector: Readonly<Record<string, string>>;
   /** Labels on every object and pod: the recommended labels plus `service.labels`. */
@@ -118,6 +121,7 @@ export abstract class Workload extends Construct {
     const service = resolveServiceSpec(path, props.service);
     checkOptionalBoolean(path, 'standby', props.standby);
     const active = shapeOf(path, service);
+    if (active.autoscale?.queue) checkScaledObjectAgainstBudget(path, active.autoscale, active.disruptionBudget);
     checkBudgetAllowsDrain(path, active.disruptionBudget, active.minReplicas);
     this.standby = props.standby === true;
     const shape = this.standby ? standbyShape(active) : active;
@@ -221,7 +225,31 @@ export abstract class Workload extends Construct {
     }
 
     const autoscale = shape.autoscale;
-    if (autoscale) {
+    // Scale up at once on a lost zone's traffic; scale down slowly so a blip does not drop capacity.
+    const behavior = {
+      scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
+      scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+    };
+    if (autoscale?.queue) {
+      const queue = autoscale.queue;
+      this.scaledObject = new ApiObject(this, 'ScaledObject', {
+        apiVersion: 'keda.sh/v1alpha1',
+        kind: 'ScaledObject',
+        metadata,
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+          minReplicaCount: autoscale.min,
+          maxReplicaCount: autoscale.max,
+          pollingInterval: 15,
+          cooldownPeriod: 300,
+          advanced: { horizontalPodAutoscalerConfig: { behavior } },
+          triggers: [
+            { type: 'cpu', metricType: 'Utilization', metadata: { value: String(autoscale.cpuUtilization) } },
+            { type: queue.type, metadata: { ...queue.metadata } },
+          ],
+        },
+      });
+    } else if (autoscale) {
       this.horizontalPodAutoscaler = kubeObject(this, 'Autoscaler', k8s.KubeHorizontalPodAutoscalerV2.GVK, metadata, {
         spec: () => k8s.toJson_HorizontalPodAutoscalerSpecV2({
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
@@ -231,11 +259,7 @@ export abstract class Workload extends Construct {
             type: 'Resource',
             resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscale.cpuUtilization } },
           }],
-          behavior: {
-            // Scale up at once on a lost zone's traffic; scale down slowly so a blip does not drop capacity.
-            scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
-            scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
-          },
+          behavior,
         }),
       });
     }
@@ -293,4 +317,17 @@ const KUBERNETES_FALLBACK_ANNOTATION = 'hadr-constructs.io/kubernetes-version-fa
 
 function intOrString(value: number | string): k8s.IntOrString {
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+/**
+ * KEDA's bounds against the PodDisruptionBudget: with `minAvailable` N, fewer than N + 1
+ * replicas at the maximum leave no pod evictable, and a drain blocks at full scale.
+ */
+function checkScaledObjectAgainstBudget(path: string, autoscale: ResolvedAutoscale, budget: DisruptionBudget): void {
+  if (budget.field !== 'minAvailable' || typeof budget.value !== 'number') return;
+  check(autoscale.max >= budget.value + 1, {
+    path, field: 'service.autoscale.max', value: autoscale.max,
+    problem: `must be at least the PodDisruptionBudget's minAvailable + 1 (${budget.value + 1}): at ${autoscale.max} replicas no pod could be evicted and a drain blocks`,
+    fix: `use max: ${budget.value + 1} or more, or a smaller minAvailable`,
+  });
 }

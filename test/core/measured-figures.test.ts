@@ -27,9 +27,16 @@ describe('measured figures', () => {
   });
 
   it('show synchronous Patroni losing no acknowledged write, in every scenario of one site, partitions included', () => {
-    const patroni = rows.filter((r) => r.system === 'patroni' && r.drill !== 'patroni-site-loss');
+    const patroni = rows.filter((r) => r.system === 'patroni' && r.drill !== 'patroni-site-loss' && r.drill !== 'pitr-restore');
     expect(patroni.length).toBeGreaterThanOrEqual(9);
     for (const r of patroni) expect([r.scenario, r.synchronous, r.ackedWritesLost]).toEqual([r.scenario, true, 0]);
+  });
+
+  it('show a point-in-time restore holding every row before the target and none after', () => {
+    const pitr = row('pitr-restore', 'archive', 'pitr-restore');
+    expect(pitr.trials).toBeGreaterThanOrEqual(3);
+    expect([pitr.rowsMissing, pitr.rowsExtra, pitr.ackedWritesLost]).toEqual([0, 0, 0]);
+    expect(pitr.restoreSeconds).toBeGreaterThan(0);
   });
 
   it('show a site loss recovered within its budget, and the switch back losing nothing', () => {

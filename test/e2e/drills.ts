@@ -4,6 +4,7 @@
  */
 import { patroniFailoverDrill } from './patroni-drill';
 import { patroniPartitionDrill } from './patroni-partition-drill';
+import { pitrRestoreDrill } from './pitr-restore-drill';
 import { redisFailoverDrill } from './redis-drill';
 import { redisPartitionDrill } from './redis-partition-drill';
 import { redisPlannedDrill } from './redis-planned-drill';
@@ -17,4 +18,5 @@ export const DRILLS: readonly Drill[] = [
   redisPartitionDrill,
   redisPlannedDrill,
   siteLossDrill,
+  pitrRestoreDrill,
 ];

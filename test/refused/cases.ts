@@ -4,10 +4,10 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  Baseline, CrossClusterBalancer, DisruptionBudget, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica, NetworkPeer,
-  PatroniCluster, PriorityClass, RedisSentinel,
+  ActivePassiveDr, Baseline, CrossClusterBalancer, DisruptionBudget, EnvValue, FileSource, GitOps, HealthCheck, MultiCluster, MultiReplica,
+  NetworkPeer, PatroniCluster, PriorityClass, QueueTrigger, RedisSentinel, SizingPreset,
   renderHaproxyConfig, renderPatroniConfig, renderPgbouncerIni, renderRedisConfig, renderSentinelConfig, SentinelTiming, ServiceSpec, StatefulKind,
-  TopologyApp,
+  TopologyApp, TrafficPolicy,
 } from '../../lib';
 
 export type Case = readonly [what: string, build: () => unknown];
@@ -268,6 +268,30 @@ export const ERRORS_THEMSELVES: readonly Case[] = [
   ['a Redis directive with a malformed name, the password never echoed', redisConf([['Bad Name', 'hunter2']])],
 ];
 
+const dr = (operations: object, overrides: object = {}) => () => new ActivePassiveDr(new TopologyApp(), 'firebackup', {
+  services: [{ name: 'api', image, port: 8080, healthPath: '/health' }],
+  sites: [{ name: 'dc1', clusters: [{ name: 'dc1', egressCidrs: ['10.1.0.0/16'] }] }, { name: 'dc2', clusters: [{ name: 'dc2', egressCidrs: ['10.2.0.0/16'] }] }],
+  activeSite: 'dc1',
+  traffic: TrafficPolicy.k8gb({ service: 'api', host: 'backup.acme.example' }),
+  gitOps: GitOps.argoCd({ repoURL: 'https://git.acme.example/platform/firebackup.git' }),
+  targets: { rto: Duration.minutes(15) },
+  operations,
+  ...overrides,
+});
+const backlog = QueueTrigger.redisList({ address: 'redis-primary:6379', list: 'bull:backups:waiting', perReplica: 5 });
+
+export const OPERATIONS: readonly Case[] = [
+  ['a KEDA maximum below the budget minAvailable + 1', () => new MultiReplica(chart(), 'worker', {
+    service: { ...api, name: 'worker', autoscale: { min: 2, max: 3, queue: backlog } }, disruptionBudget: DisruptionBudget.minAvailable(3),
+  })],
+  ['a Velero schedule that is not cron', dr({ clusterBackup: { schedule: '0 25 * * *' } })],
+  ['a backup retention that is not a duration', dr({ clusterBackup: { retention: 30 } })],
+  ['a sizing preset name that does not exist', () => SizingPreset.named('xl')],
+  ['a sizing override that leaves one replica', () => SizingPreset.small({ serving: { min: 1 } })],
+  ['an RTO too short for the scrape interval to page within', dr({ monitoring: { scrapeInterval: Duration.minutes(2) } })],
+  ['an exporter image without a tag', db({ metrics: { image: 'quay.io/prometheuscommunity/postgres-exporter' } })],
+];
+
 export const ALL_CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
   'Secrets written in clear': SECRETS_IN_CLEAR,
   'Rules wider than declared': RULES_WIDER_THAN_DECLARED,
@@ -279,4 +303,5 @@ export const ALL_CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
   'Timings past a server\'s limits': TIMERS_PAST_LIMITS,
   'HAProxy settings': HAPROXY_SETTINGS,
   'Errors themselves': ERRORS_THEMSELVES,
+  'Operations': OPERATIONS,
 };

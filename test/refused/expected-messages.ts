@@ -316,4 +316,18 @@ export const EXPECTED_MESSAGES: Readonly<Record<string, string>> = {
     'shop/db: backup.fullBackupInterval must be at least one hour: a full backup reads the whole database (got "1800 seconds"); use e.g. Duration.hours(24); WAL archiving covers the time between',
   'a Redis directive with a malformed name, the password never echoed':
     "shop/cache: extraDirectives[0] must be a directive name followed by its arguments (got \"Bad Name <1 argument>\"); write it as ['maxmemory-policy', 'noeviction']",
+  'a KEDA maximum below the budget minAvailable + 1':
+    "shop/worker: service.autoscale.max must be at least the PodDisruptionBudget's minAvailable + 1 (4): at 3 replicas no pod could be evicted and a drain blocks (got 3); use max: 4 or more, or a smaller minAvailable",
+  'a Velero schedule that is not cron':
+    "firebackup: operations.clusterBackup.schedule must be a cron expression of five fields (minute hour day-of-month month day-of-week) or a macro such as @daily (got \"0 25 * * *\"); use e.g. '0 3 * * *' (every day at 03:00)",
+  'a backup retention that is not a duration':
+    'firebackup: operations.clusterBackup.retention must be a Duration of whole seconds, at least 3600 seconds (got 30); use e.g. Duration.days(30)',
+  'a sizing preset name that does not exist':
+    'SizingPreset: name is not a sizing profile (got "xl"); use one of "small", "medium", "large", "enterprise"',
+  'a sizing override that leaves one replica':
+    'SizingPreset.small: serving.min/max must be whole numbers with 2 <= min < max: one replica alone is no high availability (got "1/4"); use e.g. { min: 2, max: 4 }',
+  'an RTO too short for the scrape interval to page within':
+    'firebackup: targets.rto cannot be alerted on in time: an outage is seen after two scrapes (240 s), and that must fit in a quarter of the RTO (got "900 seconds"); scrape more often (monitoring.scrapeInterval) or accept an RTO of at least 960 seconds',
+  'an exporter image without a tag':
+    "shop/db: metrics.image has no tag or digest, so it means latest (got \"quay.io/prometheuscommunity/postgres-exporter\"); pin a version, e.g. 'quay.io/prometheuscommunity/postgres-exporter:1.0.0', or a digest 'quay.io/prometheuscommunity/postgres-exporter@sha256:...'",
 };

@@ -42,6 +42,11 @@ export interface DrRunbookSpec {
   /** True when external-secrets keeps them in step. */
   readonly secretsSynced: boolean;
   readonly budget: RecoveryBudget;
+  /**
+   * The operations sections: what to do when each alert fires, and how to restore the database
+   * to a point in time.
+   */
+  readonly operations?: { readonly alerts: readonly RunbookStep[]; readonly restore: readonly RunbookStep[] };
 }
 
 /** How a step is carried out where the topology runs: each returns a shell command. */
@@ -308,7 +313,7 @@ function trafficWords(kind: string): string {
 
 function renderSteps(steps: readonly RunbookStep[]): string {
   return steps.map((step, i) => [
-    `${i + 1}. **${step.title}**${step.expectedDuration ? ` (budget: ${formatSeconds(step.expectedDuration.toMilliseconds() / 1000)})` : ''}`,
+    `${i + 1}. ${step.anchor ? `<a id="${step.anchor}"></a>` : ''}**${step.title}**${step.expectedDuration ? ` (budget: ${formatSeconds(step.expectedDuration.toMilliseconds() / 1000)})` : ''}`,
     '',
     '   ```sh',
     ...step.command.split('\n').map((line) => `   ${line}`),
@@ -364,6 +369,22 @@ function renderMarkdown(
     '',
     renderSteps(steps.switchover),
     '',
+    ...(spec.operations && spec.operations.alerts.length > 0 ? [
+      '## Alerts',
+      '',
+      'Each alert of the PrometheusRule links here (`runbook_url`); its threshold follows from the targets above.',
+      '',
+      renderSteps(spec.operations.alerts),
+      '',
+    ] : []),
+    ...(spec.operations && spec.operations.restore.length > 0 ? [
+      `## Restore and point-in-time recovery on ${from}`,
+      '',
+      'For data destroyed by a mistake (a dropped table, a bad migration): replication copies the mistake to every site, the archive does not.',
+      '',
+      renderSteps(spec.operations.restore),
+      '',
+    ] : []),
   ];
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import { check } from '../errors';
 import { walgCommands } from './patroni-config';
+import { lastBaseBackupSql, recordBaseBackupSql } from '../ops/exporters';
 import { deepFreeze } from '../private/deep-freeze';
 
 /** What the base-backup loop of a Patroni member does. */
@@ -38,9 +39,10 @@ export function renderWalgBackupLoop(spec: WalgBackupLoopSpec): string {
   const beat = `touch ${BACKUP_HEARTBEAT_FILE}`;
   return [
     'set -u',
-    // Counting from the start: a restarted pod does not begin with a full backup. A member that
-    // becomes primary (a failover, or a standby site promoted) takes one at once: a new timeline
-    // deserves a base, and a promoted standby site has none in its own archive.
+    // The interval counts from the last base backup recorded in the database: a new cluster (none
+    // recorded) takes one at once, a restarted pod keeps the schedule; unreadable, it counts from
+    // the start. A member that becomes primary (a failover, or a standby site promoted) takes one
+    // at once: a new timeline deserves a base, and a promoted standby site has none in its archive.
     'elapsed=0',
     'role=unknown',
     'while true; do',
@@ -48,13 +50,19 @@ export function renderWalgBackupLoop(spec: WalgBackupLoopSpec): string {
     `  sleep ${TICK_SECONDS}`,
     `  elapsed=$((elapsed + ${TICK_SECONDS}))`,
     `  if curl -fsS -o /dev/null http://127.0.0.1:${spec.restApiPort}/primary; then now=primary; else now=other; fi`,
+    '  if [ "$now" = primary ] && [ "$role" = unknown ]; then',
+    `    last=$(psql -d postgres -Atqc "${lastBaseBackupSql()}" 2>/dev/null)`,
+    '    case "${last%.*}" in ""|*[!0-9]*) ;; *) elapsed=$(( $(date +%s) - ${last%.*} ));; esac',
+    '  fi',
     `  if [ "$now" = primary ] && { [ "$role" = other ] || [ "$elapsed" -ge ${spec.intervalSeconds} ]; }; then`,
     '    elapsed=0',
     `    ${walg.backupPush} &`,
     '    backup=$!',
     // The heartbeat goes on during a long backup, so the liveness probe does not kill it.
     `    while kill -0 "$backup" 2>/dev/null; do ${beat}; sleep 30; done`,
-    `    if wait "$backup"; then ${walg.retain(spec.retainFullBackups)}; else echo "base backup failed" >&2; fi`,
+    // The time of each success goes into the database, where the exporter reads it for the
+    // backup-age alert, and where it survives a restart, a failover and a restore.
+    `    if wait "$backup"; then psql -d postgres -Atqc "${recordBaseBackupSql()}"; ${walg.retain(spec.retainFullBackups)}; else echo "base backup failed" >&2; fi`,
     '  fi',
     '  role=$now',
     'done',

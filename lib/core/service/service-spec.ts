@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { MULTI_REPLICA_DEFAULTS, SERVICE_DEFAULTS } from '../defaults';
 import { EnvValue, SECRET_LOOKING_NAME } from './env-value';
+import { QueueTrigger } from './queue-trigger';
 import { check, HadrError } from '../errors';
 import { FileMount, FileSource } from './file-source';
 import { HealthCheck } from './health-check';
@@ -349,6 +350,23 @@ export interface AutoscaleSpec {
    * @default 70
    */
   readonly cpuUtilization?: number;
+  /**
+   * A queue whose backlog drives the replica count beside CPU: a KEDA ScaledObject takes the
+   * place of the HorizontalPodAutoscaler (KEDA makes the HPA itself), with the same bounds and
+   * the same scale-up and scale-down behaviour.
+   *
+   * @default - CPU only, with a HorizontalPodAutoscaler
+   * @see https://keda.sh/docs/latest/reference/scaledobject-spec/
+   */
+  readonly queue?: QueueTrigger;
+}
+
+/** An {@link AutoscaleSpec} checked, with its defaults applied. */
+export interface ResolvedAutoscale {
+  readonly min: number;
+  readonly max: number;
+  readonly cpuUtilization: number;
+  readonly queue?: QueueTrigger;
 }
 
 /** A {@link ServiceSpec} checked and with every default applied: what renderers consume. */
@@ -383,7 +401,7 @@ export interface ResolvedService {
   readonly gracePeriodSeconds: number;
   readonly ingress: readonly IngressRule[];
   readonly egress: readonly EgressRule[];
-  readonly autoscale?: Required<AutoscaleSpec>;
+  readonly autoscale?: ResolvedAutoscale;
 }
 
 /** A health check with its port resolved. */
@@ -988,7 +1006,7 @@ export function checkPeer(path: string, field: string, peer: NetworkPeer): void 
   }
 }
 
-function resolveAutoscale(path: string, autoscale: AutoscaleSpec): Required<AutoscaleSpec> {
+function resolveAutoscale(path: string, autoscale: AutoscaleSpec): ResolvedAutoscale {
   const { min, max } = autoscale;
   check(Number.isInteger(min) && min >= 2 && min < INT32_MAX, {
     path, field: 'service.autoscale.min', value: min,
@@ -1007,5 +1025,9 @@ function resolveAutoscale(path: string, autoscale: AutoscaleSpec): Required<Auto
     path, field: 'service.autoscale.cpuUtilization', value: cpuUtilization,
     problem: 'must be a percentage from 1 to 100', fix: 'use e.g. 70',
   });
-  return { min, max, cpuUtilization };
+  check(autoscale.queue === undefined || autoscale.queue instanceof QueueTrigger, {
+    path, field: 'service.autoscale.queue', value: autoscale.queue,
+    problem: 'must be a QueueTrigger', fix: 'use QueueTrigger.redisList({...}) or QueueTrigger.rabbitmq({...})',
+  });
+  return { min, max, cpuUtilization, queue: autoscale.queue };
 }

@@ -5,11 +5,12 @@ import * as path from 'path';
 import { renderWalgBackupLoop } from '../../../lib/core/postgres/walg-backup';
 
 /**
- * Runs the real loop under sh with stand-ins for sleep, curl and wal-g: `roles` is what
- * `GET /primary` answers on each tick; the run ends after the last one.
+ * Runs the real loop under sh with stand-ins for sleep, curl, wal-g and psql: `roles` is what
+ * `GET /primary` answers on each tick, `lastRecorded` what the database holds as the last base
+ * backup's epoch second ('' when psql cannot tell); the run ends after the last tick.
  * @returns the wal-g invocations, one per line
  */
-function runLoop(roles: readonly ('primary' | 'other')[]): string[] {
+function runLoop(roles: readonly ('primary' | 'other')[], lastRecorded = ''): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-walg-loop-'));
   try {
     const bin = path.join(dir, 'bin');
@@ -23,6 +24,9 @@ n=$(cat ${dir}/tick 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${dir}/tick
     stub('curl', `n=$(cat ${dir}/tick); [ "$(sed -n "\${n}p" ${dir}/roles)" = primary ]`);
     stub('wal-g', `echo "$1" >> ${dir}/walg.log`);
     stub('touch', 'exit 0');
+    // The success is recorded in the database, where the exporter reads it for the backup-age alert.
+    stub('psql', `case "$*" in *"ALTER DATABASE postgres SET hadr.last_base_backup = '"[0-9]*"'"*) echo record >> ${dir}/walg.log;;
+  *"SELECT"*"hadr.last_base_backup"*) echo '${lastRecorded}';; esac`);
     const script = renderWalgBackupLoop({ path: 'shop/db', dataDir: '/data', restApiPort: 8008, intervalSeconds: 3600, retainFullBackups: 7 });
     spawnSync('sh', ['-c', script], { env: { PATH: `${bin}:/usr/bin:/bin` }, timeout: 20_000 });
     return fs.existsSync(path.join(dir, 'walg.log')) ? fs.readFileSync(path.join(dir, 'walg.log'), 'utf8').trim().split('\n') : [];
@@ -32,17 +36,27 @@ n=$(cat ${dir}/tick 2>/dev/null || echo 0); n=$((n + 1)); echo $n > ${dir}/tick
 }
 
 describe('renderWalgBackupLoop, run under sh', () => {
-  it('takes a base backup as soon as a member becomes primary, and applies retention after it', () => {
-    expect(runLoop(['other', 'other', 'primary', 'primary', 'primary'])).toEqual(['backup-push', 'delete']);
+  it('takes a base backup as soon as a member becomes primary, records its time, and applies retention after it', () => {
+    expect(runLoop(['other', 'other', 'primary', 'primary', 'primary'])).toEqual(['backup-push', 'record', 'delete']);
   });
 
   it('takes one again after a failover away and back', () => {
-    expect(runLoop(['other', 'primary', 'other', 'primary'])).toEqual(['backup-push', 'delete', 'backup-push', 'delete']);
+    expect(runLoop(['other', 'primary', 'other', 'primary'])).toEqual(['backup-push', 'record', 'delete', 'backup-push', 'record', 'delete']);
   });
 
   it('does not back up when a restarted primary finds itself primary, only once the interval has passed', () => {
     expect(runLoop(Array(59).fill('primary'))).toEqual([]);
-    expect(runLoop(Array(60).fill('primary'))).toEqual(['backup-push', 'delete']);
+    expect(runLoop(Array(60).fill('primary'))).toEqual(['backup-push', 'record', 'delete']);
+  });
+
+  it('takes one at once on a new cluster, where no base backup was ever recorded', () => {
+    expect(runLoop(['primary', 'primary'], '0')).toEqual(['backup-push', 'record', 'delete']);
+  });
+
+  it('keeps the schedule across a restart: the interval counts from the recorded backup', () => {
+    const halfAnHourAgo = String(Math.floor(Date.now() / 1000) - 1800);
+    expect(runLoop(Array(25).fill('primary'), halfAnHourAgo)).toEqual([]);
+    expect(runLoop(Array(35).fill('primary'), halfAnHourAgo)).toEqual(['backup-push', 'record', 'delete']);
   });
 
   it('never backs up from a member that is not primary, a standby leader included', () => {

@@ -50,6 +50,16 @@ export interface DrillRow {
   /** Site loss: the design's worst-case RTO and RPO from the recovery budget, which the measurement must stay within. */
   readonly budgetRtoSeconds?: number;
   readonly budgetRpoSeconds?: number;
+  /** Point-in-time recovery: rows written before the target missing after the restore, worst trial. */
+  readonly rowsMissing?: number;
+  /** Point-in-time recovery: rows written after the target present after the restore, worst trial. */
+  readonly rowsExtra?: number;
+  /** Point-in-time recovery: median time from the recovery settings to the restored server promoted. */
+  readonly restoreSeconds?: number;
+  /** When the row was measured, where that differs from the file's date (a drill run on its own). */
+  readonly measuredAt?: string;
+  /** Where the row was measured, where that differs from the file's machine. */
+  readonly machine?: string;
   /** Trials that were run again, with the reason. */
   readonly reruns: readonly Rerun[];
   /** What ran where, in words. */
@@ -102,12 +112,19 @@ export function readDrills(file = DRILLS_FILE): DrillsFile {
  * the rows by the registry's order (`order`: drill ids).
  */
 export function writeDrillRows(drill: string, rows: readonly MeasuredRow[], order: readonly string[], machine: string, file = DRILLS_FILE): void {
-  const existing = fs.existsSync(file) ? readDrills(file).rows : [];
-  const merged = [...existing.filter((r) => r.drill !== drill), ...rows.map((r) => ({ drill, ...r }))];
+  const previous = fs.existsSync(file) ? readDrills(file) : undefined;
+  const kept = (previous?.rows ?? []).filter((r) => r.drill !== drill);
+  // Rows of other drills keep the date and machine they were measured on: the file's header
+  // stays theirs, and the new rows carry their own when they differ.
+  const now = new Date().toISOString();
+  const own = kept.length > 0 && previous ? { measuredAt: now, machine } : {};
+  const merged = [...kept, ...rows.map((r) => ({ drill, ...r, ...own }))];
   const rank = (r: DrillRow) => (order.indexOf(r.drill) + order.length + 1) % (order.length + 1);
   const sorted = merged.map((r, i) => ({ r, i })).sort((x, y) => rank(x.r) - rank(y.r) || x.i - y.i).map(({ r }) => r);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const content: DrillsFile = { measuredAt: new Date().toISOString(), machine, rows: sorted };
+  const content: DrillsFile = kept.length > 0 && previous
+    ? { measuredAt: previous.measuredAt, machine: previous.machine, rows: sorted }
+    : { measuredAt: now, machine, rows: sorted };
   fs.writeFileSync(file, JSON.stringify(content, null, 2) + '\n');
 }
 
