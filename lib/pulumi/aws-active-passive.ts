@@ -4,7 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ChartDeployment } from './chart-deployment';
 import { DnsFailover, DnsFailoverArgs, dnsFigures } from './dns-failover';
 import { ElastiCacheRedis } from './elasticache-redis';
-import { asResourceError, require, secondsOf } from './private/refuse';
+import { asResourceError, ensure, secondsOf } from './private/refuse';
 import { RdsNetwork, RdsPostgres } from './rds-postgres';
 import { ReplicatedBuckets } from './replicated-buckets';
 import { ServiceLoadBalancer } from './service-load-balancer';
@@ -142,14 +142,14 @@ export class AwsActivePassive extends pulumi.ComponentResource {
     super('hadr:aws:AwsActivePassive', name, {}, opts);
     const spec = args?.topology;
     const traffic = spec?.traffic;
-    require(traffic !== undefined && typeof traffic.loadBalancing?.service === 'string', this, {
+    ensure(traffic !== undefined && typeof traffic.loadBalancing?.service === 'string', this, {
       path: name, field: 'topology.traffic', value: traffic,
       problem: 'must say which service and host clients reach', fix: "give e.g. TrafficPolicy.route53({ service: 'api', host: 'api.acme.example', sites: {} })",
     });
     // The cloud side creates the health checks the route53 policy would name: resolved without it.
     this.topology = asResourceError(this, () => resolveTopology(name, { ...spec, traffic: undefined }));
     const sites = this.topology.sites;
-    require(sites.length === 2 && sites.filter((s) => s.role === SiteRole.ACTIVE).length === 1, this, {
+    ensure(sites.length === 2 && sites.filter((s) => s.role === SiteRole.ACTIVE).length === 1, this, {
       path: name, field: 'topology.sites', value: sites.map((s) => `${s.name}: ${s.role.name}`),
       problem: 'must be two sites, one ACTIVE and one STANDBY: Route 53 failover holds one PRIMARY and one SECONDARY',
       fix: 'give one SiteRole.ACTIVE and one SiteRole.STANDBY site',
@@ -159,7 +159,7 @@ export class AwsActivePassive extends pulumi.ComponentResource {
     this.activeSite = active.name;
     this.standbySite = standby.name;
     for (const site of sites) {
-      require(typeof args.sites?.[site.name]?.region === 'string', this, {
+      ensure(typeof args.sites?.[site.name]?.region === 'string', this, {
         path: name, field: `sites.${site.name}`, value: args.sites?.[site.name],
         problem: 'is missing: every site of the topology needs its region', fix: `give sites: { ${site.name}: { region, provider, ... } }`,
       });
@@ -167,7 +167,7 @@ export class AwsActivePassive extends pulumi.ComponentResource {
     const primary = args.sites[active.name];
     const secondary = args.sites[standby.name];
     const service = this.topology.services.find((s) => s.name === traffic.loadBalancing.service);
-    require(service !== undefined, this, {
+    ensure(service !== undefined, this, {
       path: name, field: 'topology.traffic.service', value: traffic.loadBalancing.service,
       problem: 'is not a service of the topology', fix: `use one of ${this.topology.services.map((s) => JSON.stringify(s.name)).join(', ')}`,
     });
@@ -241,7 +241,7 @@ export class AwsActivePassive extends pulumi.ComponentResource {
     }, parent);
 
     if (args.postgres) {
-      require(primary.database !== undefined && secondary.database !== undefined, this, {
+      ensure(primary.database !== undefined && secondary.database !== undefined, this, {
         path: name, field: `sites.${primary.database === undefined ? active.name : standby.name}.database`, value: undefined,
         problem: 'is required with postgres', fix: 'give its subnetGroupName and securityGroupIds',
       });
@@ -257,7 +257,7 @@ export class AwsActivePassive extends pulumi.ComponentResource {
       const redis = args.redis;
       this.redis = Object.fromEntries(sites.map((site) => {
         const region = args.sites[site.name];
-        require(region.cache !== undefined, this, {
+        ensure(region.cache !== undefined, this, {
           path: name, field: `sites.${site.name}.cache`, value: undefined, problem: 'is required with redis', fix: 'give its subnetGroupName and securityGroupIds',
         });
         return [site.name, new ElastiCacheRedis(`${name}-${site.name}-cache`, {

@@ -4,7 +4,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { asResourceError, refuse, require } from './private/refuse';
+import { asResourceError, ensure, refuse } from './private/refuse';
 import { describeValue } from '../core/errors';
 import { resolveTopology, TopologySpec } from '../core/topology/topology-spec';
 
@@ -56,16 +56,16 @@ export class ChartDeployment extends pulumi.ComponentResource {
   constructor(name: string, args: ChartDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hadr:kubernetes:ChartDeployment', name, {}, opts);
     const providers = args?.providers ?? {};
-    require(typeof providers === 'object' && providers !== null, this, {
+    ensure(typeof providers === 'object' && providers !== null, this, {
       path: name, field: 'providers', value: providers, problem: 'must map each cluster name to its k8s.Provider', fix: "give e.g. { 'dc1-a': new k8s.Provider('dc1-a', { context: 'dc1-a' }) }",
     });
     const clusters = this.clustersOf(name, args);
-    require(clusters.length > 0, this, {
+    ensure(clusters.length > 0, this, {
       path: name, field: 'charts', value: undefined, problem: 'or topology is required', fix: "give charts: { 'dc1-a': chart }, or topology and outdir",
     });
     const names = clusters.map((c) => c.cluster);
     for (const cluster of names) {
-      require(providers[cluster] instanceof pulumi.ProviderResource, this, {
+      ensure(providers[cluster] instanceof pulumi.ProviderResource, this, {
         path: name, field: `providers.${cluster}`, value: providers[cluster],
         problem: 'is missing: every cluster is applied through its own provider', fix: `add '${cluster}': new k8s.Provider('${cluster}', { kubeconfig })`,
       });
@@ -97,7 +97,7 @@ export class ChartDeployment extends pulumi.ComponentResource {
 
   private clustersOf(name: string, args: ChartDeploymentArgs): { cluster: string; manifests: KubeObject[] }[] {
     const fromCharts = Object.entries(args.charts ?? {}).map(([cluster, chart]) => {
-      require(typeof chart?.toJson === 'function', this, {
+      ensure(typeof chart?.toJson === 'function', this, {
         path: name, field: `charts.${cluster}`, value: typeof chart, problem: 'must be a cdk8s Chart', fix: 'pass the Chart itself',
       });
       return { cluster, manifests: chart.toJson() as KubeObject[] };
@@ -109,7 +109,7 @@ export class ChartDeployment extends pulumi.ComponentResource {
     const fromTopology = folders.map(({ name: cluster, folder }) => {
       const dir = join(outdir, folder);
       const kustomization = join(dir, 'kustomization.yaml');
-      require(existsSync(kustomization), this, {
+      ensure(existsSync(kustomization), this, {
         path: name, field: 'outdir', value: outdir,
         problem: `has no ${folder}/kustomization.yaml: the topology was not synthesized there`, fix: 'synthesize the TopologyApp first (app.synth()), or give its outdir',
       });
@@ -120,7 +120,7 @@ export class ChartDeployment extends pulumi.ComponentResource {
       return { cluster, manifests };
     });
     for (const { cluster } of fromTopology) {
-      require(!fromCharts.some((c) => c.cluster === cluster), this, {
+      ensure(!fromCharts.some((c) => c.cluster === cluster), this, {
         path: name, field: `charts.${cluster}`, value: cluster, problem: 'is also a cluster of the topology', fix: 'deploy each cluster once',
       });
     }

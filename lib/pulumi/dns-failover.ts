@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { require } from './private/refuse';
+import { ensure } from './private/refuse';
 import { ROUTE53_DEFAULTS } from '../core/defaults';
 import { TrafficSwitch } from '../core/dr/budget';
 import { dnsHealthCheckSwitch } from '../core/dr/budget-items';
@@ -74,11 +74,11 @@ export class DnsFailover extends pulumi.ComponentResource {
 
   constructor(name: string, args: DnsFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hadr:aws:DnsFailover', name, {}, opts);
-    require(typeof args?.host === 'string' && /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.host), this, {
+    ensure(typeof args?.host === 'string' && /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(args.host), this, {
       path: name, field: 'host', value: args?.host, problem: 'must be a DNS name', fix: "use e.g. 'api.acme.example'",
     });
     const healthPath = args.healthPath ?? '/healthz';
-    require(typeof healthPath === 'string' && /^\/[\x21-\x7e]*$/.test(healthPath), this, {
+    ensure(typeof healthPath === 'string' && /^\/[\x21-\x7e]*$/.test(healthPath), this, {
       path: name, field: 'healthPath', value: healthPath, problem: 'must be a path starting with /', fix: "use e.g. '/healthz'",
     });
     const { interval, threshold, ttl } = dnsFigures(this, name, args, '');
@@ -119,13 +119,13 @@ export function dnsFigures(
   component: pulumi.Resource, name: string, args: Pick<DnsFailoverArgs, 'ttl' | 'healthCheckInterval' | 'failureThreshold'>, prefix: string,
 ): { interval: number; threshold: number; ttl: number } {
   const interval = wholeSeconds(component, name, `${prefix}healthCheckInterval`, args.healthCheckInterval, ROUTE53_DEFAULTS.healthCheckIntervalSeconds);
-  require(ROUTE53_DEFAULTS.allowedIntervalsSeconds.includes(interval), component, {
+  ensure(ROUTE53_DEFAULTS.allowedIntervalsSeconds.includes(interval), component, {
     path: name, field: `${prefix}healthCheckInterval`, value: args.healthCheckInterval,
     problem: 'must be 10 or 30 seconds, the intervals Route 53 offers', fix: 'use Duration.seconds(10) or Duration.seconds(30)',
   });
   const threshold = args.failureThreshold ?? ROUTE53_DEFAULTS.failureThreshold;
   const range = ROUTE53_DEFAULTS.failureThresholdRange;
-  require(Number.isInteger(threshold) && threshold >= range.min && threshold <= range.max, component, {
+  ensure(Number.isInteger(threshold) && threshold >= range.min && threshold <= range.max, component, {
     path: name, field: `${prefix}failureThreshold`, value: threshold,
     problem: `must be a whole number from ${range.min} to ${range.max}, what Route 53 accepts`, fix: `use ${ROUTE53_DEFAULTS.failureThreshold}`,
   });
@@ -134,7 +134,7 @@ export function dnsFigures(
 
 function wholeSeconds(component: pulumi.Resource, name: string, field: string, value: DurationLike | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  require(isDurationLike(value) && value.toMilliseconds() % 1000 === 0 && value.toMilliseconds() >= 0, component, {
+  ensure(isDurationLike(value) && value.toMilliseconds() % 1000 === 0 && value.toMilliseconds() >= 0, component, {
     path: name, field, value, problem: 'must be a whole number of seconds', fix: 'use e.g. Duration.seconds(30)',
   });
   return value.toMilliseconds() / 1000;

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { require, secretInput } from './private/refuse';
+import { ensure, secretInput } from './private/refuse';
 import { AWS_DEFAULTS } from '../core/defaults';
 import { DataLossSpec, InSiteFailover } from '../core/dr/budget';
 import { elastiCacheFailoverItems, redisSiteLoss } from '../core/dr/budget-items';
@@ -82,13 +82,13 @@ export class ElastiCacheRedis extends pulumi.ComponentResource {
     const d = AWS_DEFAULTS.elastiCache;
     const authToken = secretInput(this, name, 'authToken', args?.authToken, "config.requireSecret('redisAuthToken')");
     const groupId = args.redis?.name ?? name;
-    require(/^[a-z][a-z0-9-]{0,39}$/.test(groupId) && !groupId.endsWith('-') && !groupId.includes('--'), this, {
+    ensure(/^[a-z][a-z0-9-]{0,39}$/.test(groupId) && !groupId.endsWith('-') && !groupId.includes('--'), this, {
       path: name, field: 'redis.name', value: groupId,
       problem: 'must be a replication group id: lowercase letters, digits and single hyphens, starting with a letter, at most 40 characters',
       fix: "use e.g. 'sessions'",
     });
     const replicas = args.redis?.replicas ?? d.replicas;
-    require(Number.isInteger(replicas) && replicas >= 1 && replicas <= 5, this, {
+    ensure(Number.isInteger(replicas) && replicas >= 1 && replicas <= 5, this, {
       path: name, field: 'redis.replicas', value: replicas,
       problem: 'must be 1 to 5: automatic failover needs a replica to promote', fix: `use ${d.replicas}`,
     });

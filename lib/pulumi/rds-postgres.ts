@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { refuse, require, secondsOf } from './private/refuse';
+import { refuse, ensure, secondsOf } from './private/refuse';
 import { AWS_DEFAULTS, DR_DEFAULTS, PATRONI_CLUSTER_DEFAULTS } from '../core/defaults';
 import { BudgetItem, DataLossSpec, InSiteFailover } from '../core/dr/budget';
 import { rdsMultiAzFailoverItems, rdsPromotionItem, rdsReplicaLoss } from '../core/dr/budget-items';
@@ -119,27 +119,27 @@ export class RdsPostgres extends pulumi.ComponentResource {
     super('hadr:aws:RdsPostgres', name, {}, opts);
     const d = AWS_DEFAULTS.rds;
     const spec = args?.postgres;
-    require(typeof spec === 'object' && spec !== null && isSizeLike(spec.storage), this, {
+    ensure(typeof spec === 'object' && spec !== null && isSizeLike(spec.storage), this, {
       path: name, field: 'postgres.storage', value: spec?.storage, problem: 'is required', fix: 'give e.g. Size.gibibytes(100)',
     });
     const dbName = spec.name ?? name;
-    require(/^[a-z][a-z0-9-]{0,53}$/.test(dbName) && !dbName.endsWith('-') && !dbName.includes('--'), this, {
+    ensure(/^[a-z][a-z0-9-]{0,53}$/.test(dbName) && !dbName.endsWith('-') && !dbName.includes('--'), this, {
       path: name, field: 'postgres.name', value: dbName,
       problem: 'must be an RDS identifier: lowercase letters, digits and single hyphens, starting with a letter, at most 54 characters',
       fix: "use e.g. 'orders'",
     });
     checkRegions(this, name, args);
     const retention = args.backupRetentionDays ?? d.backupRetentionDays;
-    require(Number.isInteger(retention) && retention >= 1 && retention <= 35, this, {
+    ensure(Number.isInteger(retention) && retention >= 1 && retention <= 35, this, {
       path: name, field: 'backupRetentionDays', value: retention,
       problem: 'must be 1 to 35 days: a read replica needs backups on its source', fix: `use ${d.backupRetentionDays}`,
     });
     const lag = args.maxReplicationLag;
-    require(lag === undefined || (isDurationLike(lag) && lag.toMilliseconds() >= 0), this, {
+    ensure(lag === undefined || (isDurationLike(lag) && lag.toMilliseconds() >= 0), this, {
       path: name, field: 'maxReplicationLag', value: lag, problem: 'must be a Duration', fix: 'use e.g. Duration.seconds(10)',
     });
     const storageGib = Math.ceil(spec.storage.toKibibytes() / 1024 / 1024);
-    require(storageGib >= 20 && storageGib <= 65536, this, {
+    ensure(storageGib >= 20 && storageGib <= 65536, this, {
       path: name, field: 'postgres.storage', value: spec.storage, problem: 'must be 20 GiB to 64 TiB for gp3 storage', fix: 'use e.g. Size.gibibytes(100)',
     });
     const version = String(spec.postgresVersion ?? PATRONI_CLUSTER_DEFAULTS.postgresVersion);
@@ -219,10 +219,10 @@ export class RdsPostgres extends pulumi.ComponentResource {
 function checkRegions(component: pulumi.Resource, name: string, args: RdsPostgresArgs): void {
   for (const role of ['primary', 'replica'] as const) {
     const region = args[role];
-    require(typeof region?.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region.region), component, {
+    ensure(typeof region?.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region.region), component, {
       path: name, field: `${role}.region`, value: region?.region, problem: 'must be an AWS region name', fix: "use e.g. 'eu-west-1'",
     });
-    require(region.provider instanceof pulumi.ProviderResource, component, {
+    ensure(region.provider instanceof pulumi.ProviderResource, component, {
       path: name, field: `${role}.provider`, value: region.provider,
       problem: `must be the aws.Provider of ${region.region}`, fix: `pass new aws.Provider('${role}', { region: '${region.region}' })`,
     });
@@ -234,7 +234,7 @@ function checkRegions(component: pulumi.Resource, name: string, args: RdsPostgre
       fix: 'put the replica in another region, with that region\'s provider',
     });
   }
-  require(args.replica.kmsKeyArn !== undefined, component, {
+  ensure(args.replica.kmsKeyArn !== undefined, component, {
     path: name, field: 'replica.kmsKeyArn', value: undefined,
     problem: `is required: a cross-region replica of an encrypted primary is encrypted with a key of ${args.replica.region}`,
     fix: `pass the ARN of a KMS key in ${args.replica.region}, e.g. new aws.kms.Key(..., { provider }).arn`,

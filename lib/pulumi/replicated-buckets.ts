@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { require } from './private/refuse';
+import { ensure } from './private/refuse';
 import { AWS_DEFAULTS } from '../core/defaults';
 import { DataLossSpec } from '../core/dr/budget';
 import { s3ReplicationLoss } from '../core/dr/budget-items';
@@ -59,35 +59,35 @@ export class ReplicatedBuckets extends pulumi.ComponentResource {
   constructor(name: string, args: ReplicatedBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('hadr:aws:ReplicatedBuckets', name, {}, opts);
     const spec = args?.storage;
-    require(typeof spec === 'object' && spec !== null && Array.isArray(spec.buckets) && spec.buckets.length > 0, this, {
+    ensure(typeof spec === 'object' && spec !== null && Array.isArray(spec.buckets) && spec.buckets.length > 0, this, {
       path: name, field: 'storage.buckets', value: spec?.buckets, problem: 'must list at least one bucket', fix: "give e.g. ['acme-uploads']",
     });
     const replication = spec.replication;
     const versioning = spec.versioning ?? true;
-    require(replication === undefined || versioning, this, {
+    ensure(replication === undefined || versioning, this, {
       path: name, field: 'storage.versioning', value: versioning,
       problem: 'must be on: S3 replicates only versioned buckets', fix: 'remove versioning: false, or drop replication',
     });
-    require(args.primary?.provider instanceof pulumi.ProviderResource, this, {
+    ensure(args.primary?.provider instanceof pulumi.ProviderResource, this, {
       path: name, field: 'primary.provider', value: args.primary?.provider, problem: "must be the primary region's aws.Provider", fix: "pass new aws.Provider('primary', { region })",
     });
     const rtc = args.replicationTimeControl ?? true;
     const rtcMinutes = AWS_DEFAULTS.s3.replicationTimeControlMinutes;
     if (replication) {
-      require(args.replica?.provider instanceof pulumi.ProviderResource, this, {
+      ensure(args.replica?.provider instanceof pulumi.ProviderResource, this, {
         path: name, field: 'replica.provider', value: args.replica?.provider, problem: "must be the replica region's aws.Provider", fix: "pass new aws.Provider('replica', { region })",
       });
-      require(args.replica.region !== args.primary.region, this, {
+      ensure(args.replica.region !== args.primary.region, this, {
         path: name, field: 'replica.region', value: args.replica.region,
         problem: "is the primary's region: a copy there does not survive losing the region", fix: 'put the copies in another region, with that region\'s provider',
       });
-      require(isDurationLike(replication.maxLag) && (!rtc || replication.maxLag.toMilliseconds() >= rtcMinutes * 60_000), this, {
+      ensure(isDurationLike(replication.maxLag) && (!rtc || replication.maxLag.toMilliseconds() >= rtcMinutes * 60_000), this, {
         path: name, field: 'storage.replication.maxLag', value: replication.maxLag,
         problem: `must be at least ${rtcMinutes} minutes: S3 Replication Time Control promises 99.99% of objects within ${rtcMinutes} minutes`,
         fix: `use Duration.minutes(${rtcMinutes})`,
       });
     }
-    spec.buckets.forEach((bucket, i) => require(typeof bucket === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)
+    spec.buckets.forEach((bucket, i) => ensure(typeof bucket === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)
       && (!replication || bucket.length + args.replica.region.length + 1 <= 63), this, {
       path: name, field: `storage.buckets[${i}]`, value: bucket,
       problem: `must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)${replication ? `, leaving room for "-${args.replica.region}"` : ''}`,

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { asResourceError, require } from './private/refuse';
+import { asResourceError, ensure } from './private/refuse';
 import { AWS_DEFAULTS } from '../core/defaults';
 import { ServiceSpec, resolveServiceSpec } from '../core/service/service-spec';
 
@@ -64,12 +64,12 @@ export class ServiceLoadBalancer extends pulumi.ComponentResource {
     const d = AWS_DEFAULTS.alb;
     const service = asResourceError(this, () => resolveServiceSpec(name, args?.service));
     const healthPath = args.healthPath ?? (service.readiness?.kind === 'http' ? service.readiness.path : undefined);
-    require(typeof healthPath === 'string' && /^\/[\x21-\x7e]*$/.test(healthPath), this, {
+    ensure(typeof healthPath === 'string' && /^\/[\x21-\x7e]*$/.test(healthPath), this, {
       path: name, field: 'healthPath', value: healthPath,
       problem: args.healthPath === undefined ? `is needed because ${service.name} has no HTTP health check` : 'must be a path starting with /',
       fix: "give e.g. healthPath: '/healthz'",
     });
-    require(args.certificateArn !== undefined, this, {
+    ensure(args.certificateArn !== undefined, this, {
       path: name, field: 'certificateArn', value: undefined, problem: 'is required for the HTTPS listener', fix: 'pass the ARN of an ACM certificate for the public host',
     });
     const port = service.ports[0].port;

@@ -10,7 +10,7 @@ export function refuse(resource: pulumi.Resource, details: HadrErrorDetails): ne
 }
 
 /** {@link refuse} unless `condition` holds. */
-export function require(condition: boolean, resource: pulumi.Resource, details: HadrErrorDetails): asserts condition {
+export function ensure(condition: boolean, resource: pulumi.Resource, details: HadrErrorDetails): asserts condition {
   if (!condition) refuse(resource, details);
 }
 
@@ -29,7 +29,7 @@ export function asResourceError<T>(resource: pulumi.Resource, produce: () => T):
  * `pulumi.Output` is accepted, and it is marked secret whatever it was.
  */
 export function secretInput(resource: pulumi.Resource, path: string, field: string, value: unknown, example: string): pulumi.Output<string> {
-  require(pulumi.Output.isInstance(value), resource, {
+  ensure(pulumi.Output.isInstance(value), resource, {
     path, field, value: typeof value === 'string' ? '<a plain string>' : value,
     problem: 'must be a secret Output: a plain string is written to the state in clear text',
     fix: `pass a secret, e.g. ${example}`,
