@@ -166,6 +166,11 @@ export class AwsActivePassive extends pulumi.ComponentResource {
     }
     const primary = args.sites[active.name];
     const secondary = args.sites[standby.name];
+    ensure(primary.region !== secondary.region, this, {
+      path: name, field: `sites.${standby.name}.region`, value: secondary.region,
+      problem: `is the region of ${active.name}: the standby site does not survive losing the active one's region`,
+      fix: 'put the standby site in another region, with that region\'s provider',
+    });
     const service = this.topology.services.find((s) => s.name === traffic.loadBalancing.service);
     ensure(service !== undefined, this, {
       path: name, field: 'topology.traffic.service', value: traffic.loadBalancing.service,

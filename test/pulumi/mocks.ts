@@ -55,7 +55,10 @@ export class Recorder {
     return undefined;
   };
 
-  /** Waits until every recorded child is registered (children may register children), then lists the children. */
+  /**
+   * Waits until every recorded child is registered (children may register children), then lists
+   * the children (a program's resources are children of its stack).
+   */
   public async settle(): Promise<Registered[]> {
     let count = -1;
     while (count !== this.seen.length) {
