@@ -112,7 +112,7 @@ describe('examples/pulumi-aws-dr', () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       return { ...require('../../examples/pulumi-aws-dr') };
     });
-    const types = (await recorder.settle()).map((r) => r.type);
+    const types = (await recorder.settle({ withRoots: true })).map((r) => r.type);
     const example = outputs as Record<string, any>;
     expect(await valueOf(example.databaseEndpoint)).toBe('firebackup-primary.rds.example:5432');
     const count = (type: string) => types.filter((t) => t === type).length;

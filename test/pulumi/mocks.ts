@@ -57,16 +57,16 @@ export class Recorder {
 
   /**
    * Waits until every recorded child is registered (children may register children), then lists
-   * the children (a program's resources are children of its stack).
+   * the children; with `withRoots`, a program's top-level resources too.
    */
-  public async settle(): Promise<Registered[]> {
+  public async settle(options: { withRoots?: boolean } = {}): Promise<Registered[]> {
     let count = -1;
     while (count !== this.seen.length) {
       count = this.seen.length;
       await Promise.all(this.seen.map((s) => valueOf(s.resource.urn)));
     }
     // The component under test has no parent; everything below it does.
-    return this.seen.filter((s) => s.opts.parent !== undefined).map((s) => {
+    return this.seen.filter((s) => options.withRoots || s.opts.parent !== undefined).map((s) => {
       const mock = registered.get(`${s.type}::${s.name}`);
       const dependsOn = s.opts.dependsOn;
       return {
