@@ -11,7 +11,9 @@ function exportsOf(program: ts.Program, entry: string): string[] {
 const root = path.join(__dirname, '..', 'lib', 'index.ts');
 const core = path.join(__dirname, '..', 'lib', 'core', 'index.ts');
 const pulumi = path.join(__dirname, '..', 'lib', 'pulumi', 'index.ts');
-const program = ts.createProgram([root, core, pulumi], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, noEmit: true });
+const program = ts.createProgram([root, core, pulumi], {
+  strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, noEmit: true,
+});
 const rootExports = exportsOf(program, root);
 const coreExports = exportsOf(program, core);
 const pulumiExports = exportsOf(program, pulumi);

@@ -1,7 +1,7 @@
-import { Recorder, Registered, one, providerName, valueOf } from './mocks';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { Duration, Size } from 'cdk8s';
+import { Recorder, Registered, one, providerName, valueOf } from './mocks';
 import { SiteRole, TopologySpec, TrafficPolicy } from 'hadr-constructs/core';
 import { AwsActivePassive, AwsActivePassiveArgs, AwsSite } from 'hadr-constructs/pulumi';
 

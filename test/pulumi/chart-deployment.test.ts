@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Recorder, Registered, providerName } from './mocks';
 import * as k8s from '@pulumi/kubernetes';
 import { ApiObject, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { Recorder, Registered, providerName } from './mocks';
 import { ActivePassiveDr, GitOps, TopologyApp, TrafficPolicy } from 'hadr-constructs';
 import { ChartDeployment } from 'hadr-constructs/pulumi';
 

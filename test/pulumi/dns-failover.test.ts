@@ -1,6 +1,6 @@
-import { Recorder, one, providerName, recordOutputs } from './mocks';
 import * as aws from '@pulumi/aws';
 import { Duration } from 'cdk8s';
+import { Recorder, one, providerName, recordOutputs } from './mocks';
 import { DnsFailover, DnsFailoverArgs } from 'hadr-constructs/pulumi';
 
 const global = new aws.Provider('global', { region: 'us-east-1' });

@@ -1,6 +1,6 @@
-import { Recorder, one, providerName, valueOf } from './mocks';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { Recorder, one, providerName, valueOf } from './mocks';
 import { ElastiCacheRedis, ElastiCacheRedisArgs } from 'hadr-constructs/pulumi';
 
 const ireland = new aws.Provider('ireland', { region: 'eu-west-1' });

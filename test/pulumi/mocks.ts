@@ -1,7 +1,8 @@
 /**
  * Pulumi without an engine: every resource registration is recorded with its inputs and its
  * provider, and a transformation on the component under test records each child's parent.
- * Imported before the components, so the mocks are in place when they load.
+ * Imported by every test file: the mocks are in place before any test body creates a resource
+ * (nothing registers at module load; a program such as the example is required inside a test).
  */
 import * as pulumi from '@pulumi/pulumi';
 
@@ -23,7 +24,7 @@ function serverFields(type: string, name: string, inputs: Record<string, any>): 
   return { arn };
 }
 
-pulumi.runtime.setMocks({
+void pulumi.runtime.setMocks({
   newResource(args: pulumi.runtime.MockResourceArgs) {
     registered.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
     return { id: `${args.name}-id`, state: { ...args.inputs, ...serverFields(args.type, args.name, args.inputs) } };

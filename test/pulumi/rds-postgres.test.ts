@@ -1,7 +1,7 @@
-import { Recorder, one, providerName, recordOutputs, valueOf } from './mocks';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { Duration, Size } from 'cdk8s';
+import { Recorder, one, providerName, recordOutputs, valueOf } from './mocks';
 import { RdsPostgres, RdsPostgresArgs } from 'hadr-constructs/pulumi';
 
 const ireland = new aws.Provider('ireland', { region: 'eu-west-1' });

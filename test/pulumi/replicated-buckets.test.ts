@@ -1,6 +1,6 @@
-import { Recorder, one, providerName, valueOf } from './mocks';
 import * as aws from '@pulumi/aws';
 import { Duration } from 'cdk8s';
+import { Recorder, one, providerName, valueOf } from './mocks';
 import { ReplicatedBuckets, ReplicatedBucketsArgs } from 'hadr-constructs/pulumi';
 
 const ireland = new aws.Provider('ireland', { region: 'eu-west-1' });

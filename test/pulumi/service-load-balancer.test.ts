@@ -1,5 +1,5 @@
-import { Recorder, one, providerName, valueOf } from './mocks';
 import * as aws from '@pulumi/aws';
+import { Recorder, one, providerName, valueOf } from './mocks';
 import { ServiceLoadBalancer, ServiceLoadBalancerArgs } from 'hadr-constructs/pulumi';
 
 const ireland = new aws.Provider('ireland', { region: 'eu-west-1' });
