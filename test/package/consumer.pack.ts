@@ -74,7 +74,8 @@ const TSCONFIGS: Record<string, object> = {
 };
 
 describe('hadr-constructs as a dependency', () => {
-  jest.setTimeout(300_000);
+  // The git install compiles the clone with every devDependency (Pulumi's too): minutes on a loaded machine.
+  jest.setTimeout(600_000);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-consumer-'));
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
