@@ -194,7 +194,7 @@ project.addTask('drill', {
   exec: 'tsx bench/drill.ts',
 });
 project.addTask('drills:doc', {
-  description: 'Regenerate docs/drills.md and the README drill tables from bench/drills.json',
+  description: 'Regenerate docs/drills.md and the drill tables of the construct pages from bench/drills.json',
   exec: 'tsx scripts/drills-doc.ts',
 });
 
@@ -235,7 +235,7 @@ project.package.addField('exports', {
 project.package.addField('typesVersions', { '*': { core: ['build/core/index.d.ts'], pulumi: ['build/pulumi/index.d.ts'] } });
 // What the tarball holds, as an allow-list: the compiled code, its declarations and the API
 // reference (npm adds package.json, README.md and LICENSE); no sources, tests or config files.
-project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'API.md']);
+project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/**/*.json', 'API.md']);
 
 // `npm run build` compiles and packages; it runs neither the tests nor the drills (those are
 // `npm test`), so a consumer or release build needs no database servers. projen locks its own

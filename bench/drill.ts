@@ -1,7 +1,7 @@
 /**
  * `npm run drill`: every drill with real servers (test/e2e/drills.ts), each row over several
  * trials. Writes bench/drills.json (each drill replaces its own rows), then docs/drills.md and
- * the README's drill tables from it (scripts/drills-doc.ts).
+ * the drill tables of the docs from it (scripts/drills-doc.ts).
  *
  *   npm run drill -- [--drill <id>]... [--trials 3] [--machine "<where it ran>"] [--list]
  */

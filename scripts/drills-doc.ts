@@ -1,9 +1,10 @@
 /**
- * docs/drills.md and the README's drill tables, generated from bench/drills.json: every figure
- * the docs quote from a drill comes from here, and a unit test fails when the text drifts from
- * the file. `npm run drill` runs this after measuring; run it alone after editing the generator:
+ * docs/drills.md and the drill tables of the construct pages, generated from bench/drills.json:
+ * every figure the docs quote from a drill comes from here, and a unit test fails when the text
+ * drifts from the file. `npm run drill` runs this after measuring; run it alone after editing the
+ * generator:
  *
- *   npx tsx scripts/drills-doc.ts          # rewrite docs/drills.md and the README blocks
+ *   npx tsx scripts/drills-doc.ts          # rewrite docs/drills.md and the generated blocks
  *   npx tsx scripts/drills-doc.ts --check  # exit 1 when they differ from bench/drills.json
  */
 import * as fs from 'fs';
@@ -14,7 +15,8 @@ import { DrillRow, DrillsFile, readDrills } from '../test/e2e/support/drill-resu
 
 const ROOT = path.join(__dirname, '..');
 export const DRILLS_DOC = path.join(ROOT, 'docs', 'drills.md');
-export const README = path.join(ROOT, 'README.md');
+export const PATRONI_DOC = path.join(ROOT, 'docs', 'patroni-cluster.md');
+export const REDIS_DOC = path.join(ROOT, 'docs', 'redis-sentinel.md');
 
 /** A column: its header and how a row fills it ('' when the row has no such figure). */
 interface Column {
@@ -110,16 +112,7 @@ export function renderDrillsMarkdown(file: DrillsFile): string {
   return out.join('\n');
 }
 
-/** The README's summary: every row in one table, pointing to docs/drills.md for the rest. */
-export function renderReadmeSummary(file: DrillsFile): string {
-  return [
-    `Measured ${file.measuredAt.slice(0, 10)} on ${file.machine}; topologies, versions, scripts and re-runs per drill in [docs/drills.md](docs/drills.md).`,
-    '',
-    table(file.rows, COLUMNS.filter((c) => !['fence bound (s)', 'ttl (s)'].includes(c.header))),
-  ].join('\n');
-}
-
-/** The README's Patroni profile table: each profile's settings beside its measured kill and switchover. */
+/** The Patroni page's profile table: each profile's settings beside its measured kill and switchover. */
 export function renderPatroniProfiles(file: DrillsFile): string {
   const profiles: PatroniTimingProfile[] = [PatroniTiming.default(), PatroniTiming.responsive(), PatroniTiming.fast()];
   const row = (name: string, scenario: string) => file.rows.find((r) => r.drill === 'patroni-failover' && r.profile === name && r.scenario === scenario);
@@ -142,7 +135,7 @@ export function renderPatroniProfiles(file: DrillsFile): string {
   ].join('\n');
 }
 
-/** The README's Redis tables: failover per timing and durability, and partitions per durability. */
+/** The Redis page's tables: failover per timing and durability, and partitions per durability. */
 export function renderRedisTables(file: DrillsFile): string {
   const rows = (drill: string) => file.rows.filter((r) => r.drill === drill);
   const worst = (r: DrillRow) => {
@@ -175,9 +168,9 @@ export function renderRedisTables(file: DrillsFile): string {
   ].join('\n');
 }
 
-/** The generated README blocks, by marker name. */
-export function readmeBlocks(file: DrillsFile): Record<string, string> {
-  return { 'drills-summary': renderReadmeSummary(file), 'drills-patroni': renderPatroniProfiles(file), 'drills-redis': renderRedisTables(file) };
+/** The generated blocks of each page, by marker name. */
+export function docBlocks(file: DrillsFile): Record<string, Record<string, string>> {
+  return { [PATRONI_DOC]: { 'drills-patroni': renderPatroniProfiles(file) }, [REDIS_DOC]: { 'drills-redis': renderRedisTables(file) } };
 }
 
 /** `text` with each `<!-- name:begin -->...<!-- name:end -->` block replaced; throws when a marker is missing. */
@@ -188,27 +181,34 @@ export function replaceBlocks(text: string, blocks: Record<string, string>): str
     const end = `<!-- ${name}:end -->`;
     const from = out.indexOf(begin);
     const to = out.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`README.md has no block ${begin} ... ${end}`);
+    if (from < 0 || to < from) throw new Error(`no block ${begin} ... ${end}`);
     out = `${out.slice(0, from + begin.length)}\n${content}\n${out.slice(to)}`;
   }
   return out;
 }
 
-/** Rewrites docs/drills.md and the README blocks from the results file; returns the files written. */
+/** The files that differ from what the results file generates. */
+export function staleDrillDocs(file = readDrills()): string[] {
+  const stale = fs.readFileSync(DRILLS_DOC, 'utf8') !== renderDrillsMarkdown(file) ? [DRILLS_DOC] : [];
+  for (const [doc, blocks] of Object.entries(docBlocks(file))) {
+    const text = fs.readFileSync(doc, 'utf8');
+    if (text !== replaceBlocks(text, blocks)) stale.push(doc);
+  }
+  return stale;
+}
+
+/** Rewrites docs/drills.md and the generated blocks from the results file; returns the files written. */
 export function writeDrillDocs(file = readDrills()): string[] {
   fs.mkdirSync(path.dirname(DRILLS_DOC), { recursive: true });
   fs.writeFileSync(DRILLS_DOC, renderDrillsMarkdown(file));
-  fs.writeFileSync(README, replaceBlocks(fs.readFileSync(README, 'utf8'), readmeBlocks(file)));
-  return [DRILLS_DOC, README];
+  for (const [doc, blocks] of Object.entries(docBlocks(file))) fs.writeFileSync(doc, replaceBlocks(fs.readFileSync(doc, 'utf8'), blocks));
+  return [DRILLS_DOC, ...Object.keys(docBlocks(file))];
 }
 
 if (require.main === module) {
   const file = readDrills();
   if (process.argv.includes('--check')) {
-    const stale = [
-      fs.readFileSync(DRILLS_DOC, 'utf8') !== renderDrillsMarkdown(file) ? DRILLS_DOC : undefined,
-      fs.readFileSync(README, 'utf8') !== replaceBlocks(fs.readFileSync(README, 'utf8'), readmeBlocks(file)) ? README : undefined,
-    ].filter(Boolean);
+    const stale = staleDrillDocs(file);
     if (stale.length > 0) {
       console.error(`out of date with bench/drills.json: ${stale.join(', ')}; run npx tsx scripts/drills-doc.ts`);
       process.exit(1);

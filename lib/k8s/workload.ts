@@ -21,8 +21,8 @@ import { checkObject, checkOptionalBoolean } from '../core/validation/shape';
 
 /**
  * How a mode shapes a workload: replica count, disruption budget, placement and autoscaling.
- *
- * @internal
+ * Not exported from the package entries, but kept in the shipped declarations: the protected
+ * constructor of every workload construct names it.
  */
 export interface WorkloadShape {
   /** Replicas in the Deployment; undefined when an autoscaler owns the count. */

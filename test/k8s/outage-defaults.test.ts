@@ -253,6 +253,28 @@ describe('declared Kubernetes version', () => {
     fs.rmSync(app.outdir, { recursive: true, force: true });
   });
 
+  it("is declared per cluster of a topology, so each cluster's folder gets the form its API server takes", () => {
+    const app = new TopologyApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-version-')) });
+    new MultiCluster(app, 'shop', {
+      services: [api],
+      clusters: [{ name: 'old', kubernetesVersion: 'v1.29.7' }, { name: 'new' }],
+    });
+    app.synth();
+    const podOf = (cluster: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(app.outdir, cluster, 'shop.k8s.yaml'), 'utf8'))
+      .map((d) => d.toJSON()).find((o) => o.kind === 'Deployment').spec.template.spec;
+    expect(podOf('old').containers[0].lifecycle.preStop).toEqual({ exec: { command: ['sleep', '5'] } });
+    expect(podOf('old').affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]).not.toHaveProperty('matchLabelKeys');
+    expect(podOf('new').containers[0].lifecycle.preStop).toEqual({ sleep: { seconds: 5 } });
+    expect(podOf('new').affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys).toEqual(['pod-template-hash']);
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  it("refuses a cluster's version older than the minimum, naming the cluster's field", () => {
+    const app = new TopologyApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-version-')) });
+    expect(hadrErrorMessage(() => new MultiCluster(app, 'shop', { services: [api], clusters: [{ name: 'a' }, { name: 'b', kubernetesVersion: '1.25' }] }))).toBe(
+      'shop: clusters[1].kubernetesVersion is older than 1.27, the oldest Kubernetes this library writes manifests for (got "1.25"); upgrade the cluster to 1.27 or later');
+  });
+
   it.each([
     ['1.26', 'shop/api: context "hadr-constructs/kubernetesVersion" is older than 1.27, the oldest Kubernetes this library writes manifests for (got "1.26"); upgrade the cluster to 1.27 or later'],
     ['latest', 'shop/api: context "hadr-constructs/kubernetesVersion" must be a Kubernetes version (got "latest"); use e.g. \'1.30\' (the cluster\'s server version)'],

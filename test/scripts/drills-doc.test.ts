@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { DRILLS_DOC, README, readmeBlocks, renderDrillsMarkdown, replaceBlocks } from '../../scripts/drills-doc';
+import { DRILLS_DOC, docBlocks, renderDrillsMarkdown, replaceBlocks, staleDrillDocs } from '../../scripts/drills-doc';
 import { DRILLS } from '../e2e/drills';
 import { readDrills } from '../e2e/support/drill-results';
 
@@ -8,8 +8,11 @@ const file = readDrills();
 describe('the drill tables in the docs', () => {
   it('are exactly what bench/drills.json generates: run `npx tsx scripts/drills-doc.ts` after changing either', () => {
     expect(fs.readFileSync(DRILLS_DOC, 'utf8')).toBe(renderDrillsMarkdown(file));
-    const readme = fs.readFileSync(README, 'utf8');
-    expect(readme).toBe(replaceBlocks(readme, readmeBlocks(file)));
+    for (const [doc, blocks] of Object.entries(docBlocks(file))) {
+      const text = fs.readFileSync(doc, 'utf8');
+      expect(text).toBe(replaceBlocks(text, blocks));
+    }
+    expect(staleDrillDocs(file)).toEqual([]);
   });
 
   it('name, for every drill with rows, its script, topology and versions', () => {
@@ -26,7 +29,7 @@ describe('the drill tables in the docs', () => {
     expect(new Set(file.rows.map((r) => r.drill))).toEqual(new Set(DRILLS.map((d) => d.id)));
   });
 
-  it('refuse a README without the generated blocks', () => {
-    expect(() => replaceBlocks('# no blocks\n', readmeBlocks(file))).toThrow(/README.md has no block <!-- drills-summary:begin/);
+  it('refuse a page without the generated blocks', () => {
+    for (const blocks of Object.values(docBlocks(file))) expect(() => replaceBlocks('# no blocks\n', blocks)).toThrow(/no block <!-- drills-/);
   });
 });

@@ -1,6 +1,7 @@
 import { isIP } from 'net';
 import { AvailabilityMode } from './availability-mode';
 import { check } from '../errors';
+import { parseKubernetesVersion } from '../kubernetes-version';
 import { EnvValue } from '../service/env-value';
 import { isLabelValue } from '../service/labels';
 import { AutoscaleSpec, checkName, checkPortNumber, ResourceSpec, ServiceSpec } from '../service/service-spec';
@@ -76,6 +77,16 @@ export interface ClusterSpec {
    * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
    */
   readonly egressCidrs?: readonly string[];
+
+  /**
+   * The cluster's Kubernetes version (`'1.29'`, `'v1.30.4'`). On a cluster older than the
+   * newest field a default needs, the library writes the older form (see docs/defaults.md);
+   * versions older than the minimum are refused.
+   *
+   * @default - 1.31 or later: every default as written
+   * @see https://kubernetes.io/releases/
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /** How a balancer outside the clusters reaches one cluster's ingress controller. */
@@ -168,6 +179,8 @@ export interface ResolvedCluster {
   readonly ingress?: ResolvedClusterIngress;
   readonly services: Readonly<Record<string, ServiceOverride>>;
   readonly egressCidrs: readonly string[];
+  /** Declared Kubernetes version, checked; undefined when not declared. */
+  readonly kubernetesVersion?: string;
 }
 
 /** What {@link resolveClusters} checks the clusters against. */
@@ -234,6 +247,7 @@ export function resolveClusters(path: string, clusters: readonly ClusterSpec[], 
       ingress: cluster.ingress && resolveIngress(path, `${field}.ingress`, cluster.ingress),
       services: resolveOverrides(path, `${field}.services`, cluster.services ?? {}, context.serviceNames, availability),
       egressCidrs: resolveCidrs(path, `${field}.egressCidrs`, cluster.egressCidrs ?? []),
+      ...cluster.kubernetesVersion === undefined ? {} : { kubernetesVersion: checkedVersion(path, `${field}.kubernetesVersion`, cluster.kubernetesVersion) },
     };
   });
 }
@@ -312,4 +326,10 @@ function resolveCidrs(path: string, field: string, cidrs: readonly string[]): st
     problem: 'must be a CIDR range listed once', fix: "use e.g. '10.1.0.0/16' (the cluster's node or NAT addresses)",
   }));
   return [...cidrs];
+}
+
+/** `value` as declared, once parseKubernetesVersion accepts it. */
+function checkedVersion(path: string, field: string, value: string): string {
+  parseKubernetesVersion(path, field, value);
+  return value;
 }

@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { kubeObject } from './kube-object';
+import { KUBERNETES_VERSION_CONTEXT } from './kubernetes-version';
 import { nameObjectsAfter } from './name-registry';
 import { sharedEndpointObjects } from './shared-endpoint-objects';
 import { HadrError } from '../../core/errors';
@@ -29,6 +30,8 @@ export function buildClusterChart(
   app: TopologyApp, owner: Construct, topology: ResolvedTopology, cluster: TopologyCluster, ownData: ReadonlySet<IConstruct> = new Set(),
 ): TopologyClusterChart {
   const chart = app.addFolderChart(cluster.folder, topology.name, { namespace: topology.namespace }, owner);
+  // Before any child: every construct in the cluster's chart reads its version from here.
+  if (cluster.kubernetesVersion !== undefined) chart.node.setContext(KUBERNETES_VERSION_CONTEXT, cluster.kubernetesVersion);
   chart.node.addValidation({ validate: () => statefulPlacementErrors(chart, cluster.name, ownData) });
   const scope = new Construct(chart, cluster.name);
   const namespace = namespaceObject(scope, topology);
