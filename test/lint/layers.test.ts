@@ -15,7 +15,9 @@ async function violations(code: string, filePath: string): Promise<string[]> {
   let [result] = await new ESLint({ cwd: REPO }).lintText(code, { filePath });
   // Once, on a fresh clone, the first text of a file came back without any rule run; a second
   // try tells a passing hiccup of the typed parser from a configuration that lost the rules.
-  if (result.messages.length === 0 || result.messages.some((m) => m.ruleId === null)) [result] = await new ESLint({ cwd: REPO }).lintText(code, { filePath });
+  if (result.messages.length === 0 || result.messages.some((m) => m.ruleId === null)) {
+    [result] = await new ESLint({ cwd: REPO }).lintText(code, { filePath });
+  }
   // A message without a rule (the file ignored, a parse error) is kept, so a failure says why.
   return result.messages.filter((m) => m.ruleId === null || m.ruleId === 'import/no-restricted-paths' || m.ruleId === 'no-restricted-imports')
     .map((m) => `${m.ruleId}: ${m.ruleId === null ? m.message : m.message.replace(/\. .*$/, '')}`);
