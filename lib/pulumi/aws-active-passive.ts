@@ -171,6 +171,21 @@ export class AwsActivePassive extends pulumi.ComponentResource {
       problem: `is the region of ${active.name}: the standby site does not survive losing the active one's region`,
       fix: 'put the standby site in another region, with that region\'s provider',
     });
+    // What each managed component needs of each region, checked before anything is registered.
+    for (const site of sites) {
+      const region = args.sites[site.name];
+      ensure(!args.postgres || region.database !== undefined, this, {
+        path: name, field: `sites.${site.name}.database`, value: undefined, problem: 'is required with postgres', fix: 'give its subnetGroupName and securityGroupIds',
+      });
+      ensure(!args.redis || region.cache !== undefined, this, {
+        path: name, field: `sites.${site.name}.cache`, value: undefined, problem: 'is required with redis', fix: 'give its subnetGroupName and securityGroupIds',
+      });
+    }
+    ensure(!args.postgres || secondary.database?.kmsKeyArn !== undefined, this, {
+      path: name, field: `sites.${standby.name}.database.kmsKeyArn`, value: undefined,
+      problem: `is required: the replica of an encrypted primary is encrypted with a key of ${secondary.region}`,
+      fix: `pass the ARN of a KMS key in ${secondary.region}`,
+    });
     const service = this.topology.services.find((s) => s.name === traffic.loadBalancing.service);
     ensure(service !== undefined, this, {
       path: name, field: 'topology.traffic.service', value: traffic.loadBalancing.service,
@@ -246,32 +261,25 @@ export class AwsActivePassive extends pulumi.ComponentResource {
     }, parent);
 
     if (args.postgres) {
-      ensure(primary.database !== undefined && secondary.database !== undefined, this, {
-        path: name, field: `sites.${primary.database === undefined ? active.name : standby.name}.database`, value: undefined,
-        problem: 'is required with postgres', fix: 'give its subnetGroupName and securityGroupIds',
-      });
       this.postgres = new RdsPostgres(`${name}-db`, {
         postgres: { ...args.postgres, name: dbName },
         instanceClass: args.postgres.instanceClass,
         maxReplicationLag: args.postgres.maxReplicationLag,
-        primary: { region: primary.region, provider: primary.provider, network: primary.database, kmsKeyArn: primary.database.kmsKeyArn },
-        replica: { region: secondary.region, provider: secondary.provider, network: secondary.database, kmsKeyArn: secondary.database.kmsKeyArn! },
+        primary: { region: primary.region, provider: primary.provider, network: primary.database!, kmsKeyArn: primary.database!.kmsKeyArn },
+        replica: { region: secondary.region, provider: secondary.provider, network: secondary.database!, kmsKeyArn: secondary.database!.kmsKeyArn! },
       }, parent);
     }
     if (args.redis) {
       const redis = args.redis;
       this.redis = Object.fromEntries(sites.map((site) => {
         const region = args.sites[site.name];
-        ensure(region.cache !== undefined, this, {
-          path: name, field: `sites.${site.name}.cache`, value: undefined, problem: 'is required with redis', fix: 'give its subnetGroupName and securityGroupIds',
-        });
         return [site.name, new ElastiCacheRedis(`${name}-${site.name}-cache`, {
           redis: { name: redisName, replicas: redis.replicas },
           nodeType: redis.nodeType,
           authToken: redis.authToken,
           cacheOnly,
-          subnetGroupName: region.cache.subnetGroupName,
-          securityGroupIds: region.cache.securityGroupIds,
+          subnetGroupName: region.cache!.subnetGroupName,
+          securityGroupIds: region.cache!.securityGroupIds,
           provider: region.provider,
         }, parent)];
       }));

@@ -90,6 +90,14 @@ describe('AwsActivePassive refuses', () => {
       "one: sites.dc2.region is the region of dc1: the standby site does not survive losing the active one's region (got \"eu-west-1\"); put the standby site in another region, with that region's provider");
   });
 
+  it('a standby region without a key for the replica, before registering anything', () => {
+    const recorder = new Recorder();
+    const dc2 = { ...sites.dc2, database: { ...sites.dc2.database!, kmsKeyArn: undefined } };
+    expect(() => new AwsActivePassive('nokey', { ...args, sites: { dc1: sites.dc1, dc2 } }, { transformations: [recorder.transformation] })).toThrow(
+      'nokey: sites.dc2.database.kmsKeyArn is required: the replica of an encrypted primary is encrypted with a key of eu-central-1 (got nothing); pass the ARN of a KMS key in eu-central-1');
+    return expect(recorder.settle()).resolves.toEqual([]);
+  });
+
   it('a site without its region', () => {
     expect(() => new AwsActivePassive('nosite', { ...args, sites: { dc1: sites.dc1 } })).toThrow(
       'nosite: sites.dc2 is missing: every site of the topology needs its region (got nothing); give sites: { dc2: { region, provider, ... } }');
