@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { DependencyType, javascript, typescript } from 'projen';
 
 const project = new typescript.TypeScriptProject({
   name: 'hadr-constructs',
@@ -53,6 +53,11 @@ const project = new typescript.TypeScriptProject({
     'mermaid@^11.17.2',
     'playwright-core@^1.65.1',
     '@xmldom/xmldom@^0.9.12',
+    // hadr-constructs/pulumi, built and tested with mocks; optional peers for users (below).
+    // @pulumi/pulumi 3.249 and later need Node 22; aws 7.48 and kubernetes 4.34 accept ^3.142.
+    '@pulumi/pulumi@>=3.142.0 <3.249.0',
+    '@pulumi/aws@^7.48.0',
+    '@pulumi/kubernetes@^4.34.2',
   ],
 
   tsconfig: {
@@ -74,7 +79,7 @@ const project = new typescript.TypeScriptProject({
       // ts-jest then transpiles file by file; `tsc --noEmit` does the type-check once.
       isolatedModules: true,
       // Examples and tests import the package by its name, as users do.
-      paths: { 'hadr-constructs': ['./lib/index.ts'], 'hadr-constructs/core': ['./lib/core/index.ts'] },
+      paths: { 'hadr-constructs': ['./lib/index.ts'], 'hadr-constructs/core': ['./lib/core/index.ts'], 'hadr-constructs/pulumi': ['./lib/pulumi/index.ts'] },
     },
     include: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'build', 'package', 'dist'],
@@ -94,7 +99,7 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 30_000,
       collectCoverage: false,
-      moduleNameMapper: { '^hadr-constructs$': '<rootDir>/lib/index.ts', '^hadr-constructs/core$': '<rootDir>/lib/core/index.ts' },
+      moduleNameMapper: { '^hadr-constructs$': '<rootDir>/lib/index.ts', '^hadr-constructs/core$': '<rootDir>/lib/core/index.ts', '^hadr-constructs/pulumi$': '<rootDir>/lib/pulumi/index.ts' },
     },
   },
   eslintOptions: {
@@ -110,6 +115,16 @@ const project = new typescript.TypeScriptProject({
 // mirror lacks, which leaves package-lock.json unusable by `npm ci`.
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
+
+// The Pulumi peers are optional: a cdk8s-only user never installs them, and the root entry
+// never imports them (test/package/consumer.pack.ts proves both).
+const PULUMI_PEERS: Record<string, string> = {
+  '@pulumi/pulumi': '>=3.142.0 <3.249.0',
+  '@pulumi/aws': '^7.0.0',
+  '@pulumi/kubernetes': '^4.18.0',
+};
+for (const [name, range] of Object.entries(PULUMI_PEERS)) project.deps.addDependency(`${name}@${range}`, DependencyType.PEER);
+project.package.addField('peerDependenciesMeta', Object.fromEntries(Object.keys(PULUMI_PEERS).map(n => [n, { optional: true }])));
 
 // Keep short related properties on one line ({ path, field, value } in errors).
 project.eslint?.addRules({ '@stylistic/object-property-newline': 'off' });
@@ -209,14 +224,15 @@ test.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples sc
 project.addPackageIgnore('!/build/**/*.json');
 for (const p of ['/examples/', '/scripts/', '/bench/', '/dist/', '/.ci/', 'cdk8s.yaml']) project.addPackageIgnore(p);
 
-// Entry points: the constructs, and the framework-free core (room for './pulumi' later).
+// Entry points: the constructs, the framework-free core, and the Pulumi components.
 // typesVersions lets TypeScript's older "node" module resolution find the core's types too.
 project.package.addField('exports', {
   '.': { types: './build/index.d.ts', default: './build/index.js' },
   './core': { types: './build/core/index.d.ts', default: './build/core/index.js' },
+  './pulumi': { types: './build/pulumi/index.d.ts', default: './build/pulumi/index.js' },
   './package.json': './package.json',
 });
-project.package.addField('typesVersions', { '*': { core: ['build/core/index.d.ts'] } });
+project.package.addField('typesVersions', { '*': { core: ['build/core/index.d.ts'], pulumi: ['build/pulumi/index.d.ts'] } });
 // What the tarball holds, as an allow-list: the compiled code, its declarations and the API
 // reference (npm adds package.json, README.md and LICENSE); no sources, tests or config files.
 project.package.addField('files', ['build/**/*.js', 'build/**/*.d.ts', 'build/**/*.json', 'API.md']);

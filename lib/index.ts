@@ -77,6 +77,7 @@ export {
 export {
   activationItem, balancerBackupSwitch, dnsHealthCheckSwitch, fenceItem, IMAGE_PULL_ALLOWANCE_SECONDS, k8gbSwitch, manualSwitch,
   patroniFailoverItems, patroniPromotionItem, podFailureItems, redisSiteLoss, SENTINEL_ELECTION_ALLOWANCE_SECONDS, sentinelFailoverItems,
+  elastiCacheFailoverItems, rdsMultiAzFailoverItems, rdsPromotionItem, rdsReplicaLoss, s3ReplicationLoss,
 } from './core/dr/budget-items';
 export {
   CAUGHT_UP_BYTES, type DrRunbookSpec, failbackSteps, failoverSteps, renderRunbook, type Runbook, type RunbookTarget, switchoverSteps,

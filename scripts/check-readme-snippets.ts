@@ -18,7 +18,7 @@ try {
     extends: '../tsconfig.dev.json',
     compilerOptions: {
       rootDir: '..', noEmit: true, noUnusedLocals: false,
-      paths: { 'hadr-constructs': ['../lib/index.ts'], 'hadr-constructs/core': ['../lib/core/index.ts'] },
+      paths: { 'hadr-constructs': ['../lib/index.ts'], 'hadr-constructs/core': ['../lib/core/index.ts'], 'hadr-constructs/pulumi': ['../lib/pulumi/index.ts'] },
     },
     include: ['*.ts'],
   }));

@@ -154,3 +154,81 @@ export const REDIS_SENTINEL_DEFAULTS = deepFreeze({
   /** DNS domain of the cluster, for the pods' fully qualified names. */
   clusterDomain: 'cluster.local',
 } as const);
+
+/** Site failover, as ActivePassiveDr and the cloud side count it. */
+export const DR_DEFAULTS = deepFreeze({
+  /** GitOps applies the flipped roles once the change is pushed and a sync triggered. */
+  activationSeconds: 60,
+  /** Fencing the lost site and checking how far the standby is behind, before promoting. */
+  fenceSeconds: 60,
+  /** Lag of a standby site's database the team accepts and watches. */
+  maxReplicationLagSeconds: 10,
+} as const);
+
+/**
+ * Route 53 failover routing, shared by `TrafficPolicy.route53` and the cloud side's DNS
+ * failover, so the budget reads one set of figures.
+ */
+export const ROUTE53_DEFAULTS = deepFreeze({
+  /** Clients hold an answer one minute: short enough to move them, long enough not to hammer the resolvers. */
+  ttlSeconds: 60,
+  /** The standard interval (10 s costs more); the budget counts interval x threshold. */
+  healthCheckIntervalSeconds: 30,
+  /** Three failed checks: one lost packet does not move every client to the standby site. */
+  failureThreshold: 3,
+  /** The intervals Route 53 accepts. */
+  allowedIntervalsSeconds: [10, 30] as readonly number[],
+  /** The failure thresholds Route 53 accepts. */
+  failureThresholdRange: { min: 1, max: 10 },
+} as const);
+
+/**
+ * Managed AWS data and traffic (hadr-constructs/pulumi): what each component creates when the
+ * caller does not say, and the service figures the budget counts.
+ */
+export const AWS_DEFAULTS = deepFreeze({
+  rds: {
+    /** Memory-optimized Graviton class, the smallest AWS recommends for production PostgreSQL. */
+    instanceClass: 'db.r6g.large',
+    /** gp3: baseline IOPS independent of size, so a small volume does not throttle a catch-up. */
+    storageType: 'gp3',
+    /** A week of point-in-time recovery; a cross-region replica also needs backups on its source. */
+    backupRetentionDays: 7,
+    /** Backups and maintenance at night (UTC), never overlapping. */
+    backupWindow: '03:00-04:00',
+    maintenanceWindow: 'sun:04:30-sun:05:30',
+    /** The free Performance Insights retention: enough to see what an incident looked like. */
+    performanceInsightsRetentionDays: 7,
+    /** AWS: a Multi-AZ failover typically completes within 60-120 s; the budget counts the upper figure. */
+    multiAzFailoverSeconds: 120,
+    /** AWS: promoting a read replica takes a few minutes; allowance. */
+    promotionSeconds: 300,
+  },
+  elastiCache: {
+    /** Memory-optimized Graviton nodes. */
+    nodeType: 'cache.r7g.large',
+    engineVersion: '7.1',
+    /** Two replicas, as RedisSentinel: one can be replaced while the other can still be promoted. */
+    replicas: 2,
+    snapshotRetentionDays: 7,
+    snapshotWindow: '02:00-03:00',
+    maintenanceWindow: 'sun:05:30-sun:06:30',
+    port: 6379,
+    /** Detection, promotion and the primary endpoint's DNS update; allowance (AWS gives no bound). */
+    failoverSeconds: 60,
+  },
+  s3: {
+    /** S3 Replication Time Control replicates 99.99% of objects within 15 minutes. */
+    replicationTimeControlMinutes: 15,
+  },
+  alb: {
+    /** TLS 1.3 and 1.2 only. */
+    sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    /** Checks every 10 s, out after 2 failures: a dead target leaves within ~20 s. */
+    healthCheck: { intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, matcher: '200-399' },
+    /** Sticky for an hour: a session stays on one target, and a new one rebalances. */
+    stickinessSeconds: 3600,
+    /** In-flight requests finish before a target is removed; matches the pods' drain delay plus grace. */
+    deregistrationDelaySeconds: 30,
+  },
+} as const);

@@ -6,7 +6,7 @@ import { TopologyOutput, writeTopology } from './private/topology-output';
 import { RedisSentinel, RedisSentinelProps } from './redis-sentinel';
 import { TopologyApp } from './topology-app';
 import { TopologyClusterChart } from './topology-cluster';
-import { PATRONI_CLUSTER_DEFAULTS, REDIS_SENTINEL_DEFAULTS } from '../core/defaults';
+import { DR_DEFAULTS, PATRONI_CLUSTER_DEFAULTS, REDIS_SENTINEL_DEFAULTS } from '../core/defaults';
 import {
   BudgetItem, checkBudget, computeBudget, DataLossSpec, DEFAULT_DECISION_SECONDS, InSiteFailover, RecoveryBudget, TrafficSwitch,
 } from '../core/dr/budget';
@@ -412,9 +412,9 @@ export interface DrSiteData {
   readonly redis?: RedisSentinel;
 }
 
-const DEFAULT_LAG_SECONDS = 10;
-const DEFAULT_ACTIVATION_SECONDS = 60;
-const DEFAULT_FENCE_SECONDS = 60;
+const DEFAULT_LAG_SECONDS = DR_DEFAULTS.maxReplicationLagSeconds;
+const DEFAULT_ACTIVATION_SECONDS = DR_DEFAULTS.activationSeconds;
+const DEFAULT_FENCE_SECONDS = DR_DEFAULTS.fenceSeconds;
 
 /**
  * Active/passive disaster recovery across two or more sites: one site serves, the others stand

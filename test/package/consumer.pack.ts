@@ -23,14 +23,29 @@ function versionOf(pkg: string): string {
   return JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
-/** A fresh cdk8s app depending on hadr-constructs from `source`. */
-function consumerApp(dir: string, source: string): void {
+/** The optional Pulumi peers, at the versions this repository resolved. */
+const PULUMI_PEERS = ['@pulumi/pulumi', '@pulumi/aws', '@pulumi/kubernetes'];
+
+/** A fresh cdk8s app depending on hadr-constructs from `source` (and on `extra` packages). */
+function consumerApp(dir: string, source: string, extra: readonly string[] = []): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
     name: 'consumer', version: '1.0.0', private: true,
-    dependencies: { 'cdk8s': versionOf('cdk8s'), 'cdk8s-plus-27': versionOf('cdk8s-plus-27'), 'constructs': versionOf('constructs'), 'hadr-constructs': source },
+    dependencies: {
+      'cdk8s': versionOf('cdk8s'), 'cdk8s-plus-27': versionOf('cdk8s-plus-27'), 'constructs': versionOf('constructs'), 'hadr-constructs': source,
+      ...Object.fromEntries(extra.map((pkg) => [pkg, versionOf(pkg)])),
+    },
   }, null, 2));
 }
+
+const PULUMI_PROGRAM = `import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { DnsFailover, ElastiCacheRedis } from 'hadr-constructs/pulumi';
+
+const provider = new aws.Provider('ireland', { region: 'eu-west-1' });
+new DnsFailover('api', { zoneId: 'Z1', host: 'api.acme.example', primary: { address: 'a.example' }, secondary: { address: 'b.example' }, provider });
+new ElastiCacheRedis('cache', { subnetGroupName: 'cache', securityGroupIds: [], authToken: pulumi.secret('token'), provider });
+`;
 
 const PROGRAM = `import { App, Chart, Size } from 'cdk8s';
 import { KUBERNETES_VERSION_CONTEXT, MultiReplica, PatroniCluster, RedisSentinel } from 'hadr-constructs';
@@ -59,7 +74,8 @@ const TSCONFIGS: Record<string, object> = {
 };
 
 describe('hadr-constructs as a dependency', () => {
-  jest.setTimeout(300_000);
+  // The git install compiles the clone with every devDependency (Pulumi's too): minutes on a loaded machine.
+  jest.setTimeout(600_000);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hadr-consumer-'));
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -67,6 +83,7 @@ describe('hadr-constructs as a dependency', () => {
   let tarballFiles: string[];
   const fromTarball = path.join(work, 'from-tarball');
   const fromGit = path.join(work, 'from-git');
+  const withPulumi = path.join(work, 'with-pulumi');
   let installs: Promise<unknown>;
 
   beforeAll(async () => {
@@ -79,15 +96,22 @@ describe('hadr-constructs as a dependency', () => {
     consumerApp(fromTarball, `file:${tarball}`);
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
     consumerApp(fromGit, `git+file://${REPO}#${commit}`);
-    // Both at once: the git install also installs the clone's devDependencies to compile it.
-    installs = Promise.all([fromTarball, fromGit].map((cwd) => run('npm', NPM_INSTALL, { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024 })));
+    consumerApp(withPulumi, `file:${tarball}`, PULUMI_PEERS);
+    // All at once: the git install also installs the clone's devDependencies to compile it.
+    // No install scripts for the Pulumi app: @pulumi/kubernetes's fetches a plugin over the network.
+    installs = Promise.all([
+      ...[fromTarball, fromGit].map((cwd) => run('npm', NPM_INSTALL, { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024 })),
+      run('npm', [...NPM_INSTALL, '--ignore-scripts'], { cwd: withPulumi, env: ENV, maxBuffer: 64 * 1024 * 1024 }),
+    ]);
     await installs;
   });
 
   it('packs only the compiled code, its declarations and the docs: no sources, source maps or config files', () => {
     const unexpected = tarballFiles.filter((f) => !/^build\/.+\.(js|d\.ts|json)$/.test(f) && !['API.md', 'LICENSE', 'README.md', 'package.json'].includes(f));
     expect(unexpected).toEqual([]);
-    expect(tarballFiles).toEqual(expect.arrayContaining(['build/index.js', 'build/index.d.ts', 'build/core/index.js', 'build/core/index.d.ts']));
+    expect(tarballFiles).toEqual(expect.arrayContaining([
+      'build/index.js', 'build/index.d.ts', 'build/core/index.js', 'build/core/index.d.ts', 'build/pulumi/index.js', 'build/pulumi/index.d.ts',
+    ]));
     const inlineMaps = tarballFiles.filter((f) => f.endsWith('.js'))
       .filter((f) => fs.readFileSync(path.join(fromTarball, 'node_modules', 'hadr-constructs', f), 'utf8').includes('sourceMappingURL'));
     expect(inlineMaps).toEqual([]);
@@ -118,6 +142,28 @@ describe('hadr-constructs as a dependency', () => {
       + " let internal; try { require('hadr-constructs/build/k8s/baseline'); } catch (e) { internal = e.code; }"
       + ' process.stdout.write(JSON.stringify({ loaded, internal }));';
     expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: fromTarball, encoding: 'utf8' }))).toEqual({ loaded: [], internal: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+  });
+
+  it('installs and synthesizes for a cdk8s-only app with no Pulumi package, whose root entry never asks for one', () => {
+    expect(fs.existsSync(path.join(fromTarball, 'node_modules', '@pulumi'))).toBe(false);
+    const script = "const { MultiReplica } = require('hadr-constructs'); require('hadr-constructs/core');"
+      + ' const pulumi = Object.keys(require.cache).filter((p) => /[\\\\/]pulumi[\\\\/]/.test(p));'
+      + " let missing; try { require('hadr-constructs/pulumi'); } catch (e) { missing = e.code + ' ' + /@pulumi\\/\\w+/.exec(e.message)[0]; }"
+      + ' process.stdout.write(JSON.stringify({ root: typeof MultiReplica, pulumi, missing }));';
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: fromTarball, encoding: 'utf8' }))).toEqual({
+      root: 'function', pulumi: [], missing: expect.stringMatching(/^MODULE_NOT_FOUND @pulumi\/(pulumi|aws|kubernetes)$/),
+    });
+  });
+
+  it('gives an app that installs the Pulumi peers hadr-constructs/pulumi, typed', () => {
+    fs.writeFileSync(path.join(withPulumi, 'main.ts'), PULUMI_PROGRAM);
+    fs.writeFileSync(path.join(withPulumi, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, skipLibCheck: true, noEmit: true, types: [] }, files: ['main.ts'],
+    }));
+    expect(() => execFileSync(path.join(BIN, 'tsc'), ['-p', 'tsconfig.json'], { cwd: withPulumi, encoding: 'utf8' })).not.toThrow();
+    const script = "const p = require('hadr-constructs/pulumi'); process.stdout.write(Object.keys(p).sort().join(' '));";
+    expect(execFileSync(process.execPath, ['-e', script], { cwd: withPulumi, encoding: 'utf8' }))
+      .toBe('AwsActivePassive ChartDeployment DnsFailover ElastiCacheRedis RdsPostgres ReplicatedBuckets ServiceLoadBalancer');
   });
 
   it('installs from a git URL, compiling itself on the way', () => {

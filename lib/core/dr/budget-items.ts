@@ -4,7 +4,7 @@
  * the cloud side call the ones that match what they build.
  */
 import { BudgetItem, DataLossSpec, InSiteFailover, TrafficSwitch } from './budget';
-import { SERVICE_DEFAULTS } from '../defaults';
+import { AWS_DEFAULTS, SERVICE_DEFAULTS } from '../defaults';
 import { PatroniTimingProfile, PROMOTION_ALLOWANCE_SECONDS } from '../postgres/patroni-timing';
 import { RedisDurability, SentinelTimingProfile } from '../redis/redis-timing';
 import { ResolvedService } from '../service/service-spec';
@@ -175,6 +175,68 @@ export function redisSiteLoss(name: string, cacheOnly: boolean): DataLossSpec {
     replication: 'none',
     basis: 'one Redis per site, not replicated across sites: what the lost site held is gone, queued jobs included',
     lossAccepted: cacheOnly ? 'a cache; the standby site rebuilds it' : undefined,
+  };
+}
+
+/**
+ * An RDS Multi-AZ primary lost inside a region: RDS fails over to its synchronous standby and
+ * moves the endpoint's DNS name to it.
+ *
+ * @example
+ * rdsMultiAzFailoverItems('orders').rto[0].seconds; // 120 (AWS: typically 60-120 s)
+ */
+export function rdsMultiAzFailoverItems(name: string): InSiteFailover {
+  const seconds = AWS_DEFAULTS.rds.multiAzFailoverSeconds;
+  return {
+    scenario: `${name} primary lost`,
+    rto: [{ step: 'RDS fails over to the Multi-AZ standby', seconds, basis: `AWS: typically 60-120 s including the endpoint's DNS change; counted ${seconds} s` }],
+    rpo: [{ step: name, seconds: 0, basis: 'Multi-AZ: a commit is acknowledged once the standby in another zone has it' }],
+  };
+}
+
+/** Promotion of an RDS cross-region read replica to a standalone primary. */
+export function rdsPromotionItem(name: string): BudgetItem {
+  const seconds = AWS_DEFAULTS.rds.promotionSeconds;
+  return { step: `Promote the ${name} read replica`, seconds, basis: `allowance ${seconds} s (AWS: a promotion takes a few minutes)` };
+}
+
+/** What a region loss costs an RDS database with a cross-region read replica: its lag. */
+export function rdsReplicaLoss(name: string, maxLagSeconds: number): DataLossSpec {
+  return {
+    name, replication: 'asynchronous', maxLagSeconds,
+    basis: `${maxLagSeconds} s: the declared lag bound (maxReplicationLag), watched by the ReplicaLag alarm; cross-region replication is asynchronous`,
+  };
+}
+
+/**
+ * An ElastiCache primary lost inside a region: Multi-AZ promotes a replica and repoints the
+ * primary endpoint.
+ *
+ * @param cacheOnly the data is a cache the application rebuilds: its loss does not count
+ */
+export function elastiCacheFailoverItems(name: string, cacheOnly: boolean): InSiteFailover {
+  const seconds = AWS_DEFAULTS.elastiCache.failoverSeconds;
+  return {
+    scenario: `${name} primary lost`,
+    rto: [{ step: 'ElastiCache promotes a replica and repoints the primary endpoint', seconds, basis: `allowance ${seconds} s (Multi-AZ with automatic failover)` }],
+    rpo: [cacheOnly
+      ? { step: name, seconds: 0, basis: 'not counted: a cache the application rebuilds' }
+      : { step: name, seconds: null, basis: 'asynchronous replication: what the replicas had not received is lost' }],
+  };
+}
+
+/**
+ * What a region loss costs replicated S3 buckets: 15 minutes with Replication Time Control
+ * (its service-level objective), unbounded without it.
+ */
+export function s3ReplicationLoss(name: string, replication: { timeControl: boolean; maxLagSeconds: number } | undefined): DataLossSpec {
+  if (!replication) return { name, replication: 'none', basis: 'not replicated to the other region' };
+  if (!replication.timeControl) {
+    return { name, replication: 'asynchronous', basis: 'S3 replication without Replication Time Control gives no time bound' };
+  }
+  return {
+    name, replication: 'asynchronous', maxLagSeconds: replication.maxLagSeconds,
+    basis: `S3 Replication Time Control: 99.99% of objects within ${AWS_DEFAULTS.s3.replicationTimeControlMinutes} minutes; declared ${replication.maxLagSeconds} s`,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   ISharedEndpointSource, ResolvedSharedEndpoint, resolveSharedEndpoints, SharedEndpointSpec, StatefulKind,
 } from './shared-endpoint';
 import { SiteRole, SiteSpec } from './site-spec';
+import { ROUTE53_DEFAULTS } from '../defaults';
 import { check, describeValue } from '../errors';
 import { GitOps, ResolvedGitOps, resolveGitOps } from '../gitops/gitops';
 import { Targets } from '../intents';
@@ -465,18 +466,18 @@ function resolveRoute53(path: string, options: TrafficPolicy['loadBalancing'], s
       problem: 'must be the ID of a Route 53 health check', fix: "use e.g. 'abcdef12-3456-7890-abcd-ef1234567890' (aws route53 list-health-checks)",
     });
   }
-  const interval = wholeSeconds(path, 'traffic.healthCheckInterval', options.healthCheckInterval, 30, 10);
-  check(interval === 10 || interval === 30, {
+  const interval = wholeSeconds(path, 'traffic.healthCheckInterval', options.healthCheckInterval, ROUTE53_DEFAULTS.healthCheckIntervalSeconds, 10);
+  check(ROUTE53_DEFAULTS.allowedIntervalsSeconds.includes(interval), {
     path, field: 'traffic.healthCheckInterval', value: options.healthCheckInterval,
     problem: 'must be 10 or 30 seconds, the intervals Route 53 offers', fix: 'use Duration.seconds(10) or Duration.seconds(30)',
   });
-  const failureThreshold = options.failureThreshold ?? 3;
+  const failureThreshold = options.failureThreshold ?? ROUTE53_DEFAULTS.failureThreshold;
   check(Number.isInteger(failureThreshold) && failureThreshold >= 1 && failureThreshold <= 10, {
     path, field: 'traffic.failureThreshold', value: failureThreshold, problem: 'must be a whole number from 1 to 10', fix: 'use 3',
   });
   return {
     provider: 'route53',
-    ttlSeconds: wholeSeconds(path, 'traffic.ttl', options.ttl, 60, 0),
+    ttlSeconds: wholeSeconds(path, 'traffic.ttl', options.ttl, ROUTE53_DEFAULTS.ttlSeconds, 0),
     healthCheckIntervalSeconds: interval,
     failureThreshold,
     sites: Object.fromEntries(Object.entries(given).map(([site, r]) => [site, { address: r.address, healthCheckId: r.healthCheckId }])),
