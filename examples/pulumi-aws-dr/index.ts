@@ -3,7 +3,10 @@
  * a load balancer per region, Route 53 failover between them, PostgreSQL on RDS with a
  * cross-region replica, ElastiCache in each region and replicated S3 buckets. The topology is the
  * same TopologySpec the cdk8s side reads; the budget check refuses the design if it cannot meet
- * the targets. Network IDs come from stack configuration (`pulumi config set ...`).
+ * the targets. The hosted zone and each region's network IDs come from stack configuration:
+ * `zoneId`, and per region (`ireland.`, `frankfurt.`) `vpcId`, `publicSubnetA`, `publicSubnetB`,
+ * `loadBalancerSecurityGroup`, `certificateArn`, `dbSubnetGroup`, `dbSecurityGroup`,
+ * `cacheSubnetGroup`, `cacheSecurityGroup`.
  *
  *   pulumi config set --secret redisAuthToken "$(openssl rand -hex 32)"
  *   pulumi up
@@ -31,7 +34,8 @@ export const topology: TopologySpec = {
 function site(name: string, region: string): AwsSite {
   const provider = new aws.Provider(name, { region });
   const key = new aws.kms.Key(`${name}-db`, { description: `firebackup database storage in ${region}`, enableKeyRotation: true }, { provider });
-  const ids = (field: string) => config.get(`${name}.${field}`) ?? `${name}-${field}`;
+  // Required: a placeholder ID would only fail later, inside AWS, half-way through `pulumi up`.
+  const ids = (field: string) => config.require(`${name}.${field}`);
   return {
     region,
     provider,
@@ -47,7 +51,7 @@ function site(name: string, region: string): AwsSite {
 const dr = new AwsActivePassive('firebackup', {
   topology,
   sites: { ireland: site('ireland', 'eu-west-1'), frankfurt: site('frankfurt', 'eu-central-1') },
-  zoneId: config.get('zoneId') ?? 'Z0000000000000000000',
+  zoneId: config.require('zoneId'),
   postgres: { name: 'firebackup', storage: Size.gibibytes(100) },
   redis: { name: 'firebackup-cache', authToken: config.requireSecret('redisAuthToken') },
   objectStorage: { name: 'backups', buckets: ['acme-firebackup-files'], replication: { maxLag: Duration.minutes(15) } },

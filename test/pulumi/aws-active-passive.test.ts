@@ -113,6 +113,10 @@ describe('AwsActivePassive refuses', () => {
 describe('examples/pulumi-aws-dr', () => {
   it('runs under mocks and registers the two regions', async () => {
     pulumi.runtime.setConfig('hadr:redisAuthToken', 'example-token-0123456789');
+    pulumi.runtime.setConfig('hadr:zoneId', 'Z0123456789ABCDEFGHIJ');
+    const fields = ['vpcId', 'publicSubnetA', 'publicSubnetB', 'loadBalancerSecurityGroup', 'certificateArn', 'dbSubnetGroup', 'dbSecurityGroup',
+      'cacheSubnetGroup', 'cacheSecurityGroup'];
+    for (const region of ['ireland', 'frankfurt']) for (const field of fields) pulumi.runtime.setConfig(`hadr:${region}.${field}`, `${region}-${field}`);
     const recorder = new Recorder();
     // As `pulumi up` runs it: the program inside a stack, every resource passing the recorder.
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
