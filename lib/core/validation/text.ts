@@ -184,9 +184,16 @@ const GO_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}
  * own numbers and booleans): undefined when it stays a string.
  */
 function goYamlReading(value: string): unknown {
-  if (value === '') return undefined;
+  const reading = goYamlPlainReading(value);
+  // Rendering the text is the costly part: only for the few that go-yaml would read otherwise.
+  if (reading === undefined) return undefined;
   const written = stringify(value, { version: '1.1', lineWidth: 0 }).replace(/\n$/, '');
-  if (written !== value) return undefined; // quoted, escaped or a block scalar: read back as text
+  return written === value ? reading : undefined; // quoted, escaped or a block scalar: read back as text
+}
+
+/** What go-yaml reads `value` as if it is written as a plain scalar; undefined when a string. */
+function goYamlPlainReading(value: string): unknown {
+  if (value === '') return undefined;
   if (Object.prototype.hasOwnProperty.call(GO_YAML_KEYWORDS, value)) return GO_YAML_KEYWORDS[value];
   const first = value[0];
   if (first === '.') return GO_FLOAT.test(value) ? Number(value) : undefined;
