@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { kubeObject } from './private/kube-object';
 import { kubernetesVersionOf } from './private/kubernetes-version';
+import { takeResolved } from './private/resolved-hand-over';
 import { nameObjectsAfter } from './private/name-registry';
 import { policyRules } from './private/network-policy';
 import { antiAffinityFor, DEPLOYMENT_REVISION_LABEL, topologySpreadFor, withSameRevisionAntiAffinity } from './private/placement';
@@ -118,7 +119,7 @@ export abstract class Workload extends Construct {
     super(scope, id);
     const path = this.node.path;
     checkObject(path, 'props', props, "{ service: { name: 'api', image: 'ghcr.io/acme/api:1.4.2', port: 8080 } }");
-    const service = resolveServiceSpec(path, props.service);
+    const service = takeResolved(props.service) ?? resolveServiceSpec(path, props.service);
     checkOptionalBoolean(path, 'standby', props.standby);
     const active = shapeOf(path, service);
     if (active.autoscale?.queue) checkScaledObjectAgainstBudget(path, active.autoscale, active.disruptionBudget);

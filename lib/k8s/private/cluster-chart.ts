@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { kubeObject } from './kube-object';
 import { KUBERNETES_VERSION_CONTEXT } from './kubernetes-version';
+import { handOverResolved } from './resolved-hand-over';
 import { nameObjectsAfter } from './name-registry';
 import { sharedEndpointObjects } from './shared-endpoint-objects';
 import { HadrError } from '../../core/errors';
@@ -37,15 +38,17 @@ export function buildClusterChart(
   const namespace = namespaceObject(scope, topology);
 
   const workloads: Record<string, Workload> = {};
-  for (const spec of topology.declared) {
+  topology.declared.forEach((spec, i) => {
     const override = cluster.services[spec.name];
     const service = applyServiceOverride(spec, override);
     const standby = isStandbyOn(cluster, spec.name) || undefined;
+    // Unchanged on this cluster: the workload takes what the topology resolved from this object.
+    if (service === spec && cluster.availability === AvailabilityMode.MULTI_REPLICA) handOverResolved(spec, topology.services[i]);
     // A Baseline cluster runs one replica of every service: an autoscaler has nothing to scale.
     workloads[spec.name] = cluster.availability === AvailabilityMode.MULTI_REPLICA
       ? new MultiReplica(scope, spec.name, { service, replicas: override?.replicas, standby })
       : new Baseline(scope, spec.name, { service: { ...service, autoscale: undefined }, standby });
-  }
+  });
 
   for (const [client, dependencies] of Object.entries(topology.dependsOn)) {
     for (const dependency of dependencies) {
