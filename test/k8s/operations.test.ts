@@ -103,6 +103,9 @@ describe('ActivePassiveDr operations', () => {
   });
 
   it('writes the restore and point-in-time recovery steps with the real names', () => {
+    // Replication state is read on the primary, found by the role label Patroni keeps, not on whichever member exec picks.
+    expect(dr.runbook).toContain('kubectl --context dc1-a -n firebackup exec "$(kubectl --context dc1-a -n firebackup get pod '
+      + '-l app.kubernetes.io/instance=postgres,role=primary -o name)" -c patroni -- psql -U postgres -Atc "SELECT application_name, state, replay_lag FROM pg_stat_replication"');
     expect(dr.runbook).toContain('## Restore and point-in-time recovery on dc1');
     expect(dr.runbook).toContain('kubectl --context dc1-a -n firebackup exec postgres-0 -c patroni -- sh -c \'mv /home/postgres/pgdata/pgroot/data');
     expect(dr.runbook).toContain("recovery_target_time = '$TARGET'");

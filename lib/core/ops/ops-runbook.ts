@@ -41,6 +41,9 @@ export function alertSteps(spec: OpsRunbookSpec, alerts: readonly AlertName[]): 
   const each = (command: (cluster: string) => string) => spec.activeClusters.map(command).join('\n');
   const pg = spec.postgres;
   const patronictl = pg && `${kubectl(pg.cluster)} exec statefulset/${pg.scope} -c patroni -- patronictl -c ${PATRONI_CONFIG}`;
+  // Replication and read-only state live on the primary: `exec statefulset/` may land on a replica.
+  const psqlOnPrimary = pg && `${kubectl(pg.cluster)} exec "$(${kubectl(pg.cluster)} get pod -l app.kubernetes.io/instance=${pg.scope},role=primary -o name)" `
+    + '-c patroni -- psql -U postgres -Atc';
   const steps: Record<AlertName, () => Omit<RunbookStep, 'anchor'>> = {
     HadrServiceDown: () => ({
       title: 'A service has no instance up',
@@ -57,8 +60,7 @@ export function alertSteps(spec: OpsRunbookSpec, alerts: readonly AlertName[]): 
     }),
     HadrPostgresReplicationLag: () => ({
       title: 'The standby site falls behind',
-      command: `${patronictl} list\n${kubectl(pg!.cluster)} exec statefulset/${pg!.scope} -c patroni -- psql -U postgres -Atc `
-        + '"SELECT application_name, state, replay_lag FROM pg_stat_replication"',
+      command: `${patronictl} list\n${psqlOnPrimary} "SELECT application_name, state, replay_lag FROM pg_stat_replication"`,
       why: 'a site loss now would lose the lag shown; the usual causes are the link between sites, a long transaction on the primary, or a standby that lost its slot',
       verify: 'the lag is back under the threshold (the declared maximum lag, within the RPO)',
     }),
@@ -79,7 +81,7 @@ export function alertSteps(spec: OpsRunbookSpec, alerts: readonly AlertName[]): 
       command: `${patronictl} show-config | grep default_transaction_read_only\n`
         + `${patronictl} edit-config --force --set postgresql.parameters.default_transaction_read_only=null`,
       why: 'a switchover makes the old site read-only while the standby catches up; left behind, the setting makes the site refuse every write after a promotion',
-      verify: `${kubectl(pg?.cluster ?? '')} exec statefulset/${pg?.scope} -c patroni -- psql -U postgres -Atc "SHOW default_transaction_read_only"`,
+      verify: `${psqlOnPrimary} "SHOW default_transaction_read_only"`,
     }),
     HadrPostgresBaseBackupTooOld: () => ({
       title: 'The last base backup is older than its schedule',
