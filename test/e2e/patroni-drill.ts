@@ -17,7 +17,7 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { Drill, largestGapMs, MeasuredRow, median, roundSeconds } from './support/drill-results';
 import { DrillNetwork, Endpoint, LoopbackNetwork, NamespaceNetwork } from './support/network';
-import { freePorts, pidAlive, ProcessGroup, signalGroup, sleep, StartOptions, userIds, waitFor } from './support/processes';
+import { freePorts, pidAlive, postmasterPid, ProcessGroup, signalGroup, sleep, StartOptions, userIds, waitFor } from './support/processes';
 import { patroniEnvironment, PatroniConfigSpec, renderPatroniConfig } from '../../lib/core/postgres/patroni-config';
 import { estimateFailover, PatroniTiming, PatroniTimingProfile } from '../../lib/core/postgres/patroni-timing';
 import { renderPgbouncerIni } from '../../lib/core/postgres/pgbouncer-config';
@@ -758,16 +758,7 @@ export class PatroniLab {
   }
 
   private postmasterPid(m: MemberPorts): number | undefined {
-    try {
-      const pid = Number(fs.readFileSync(path.join(m.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
-        this.postmasters.add(pid);
-        return pid;
-      }
-    } catch {
-      // not running
-    }
-    return undefined;
+    return postmasterPid(path.join(m.dir, 'data'), this.postmasters);
   }
 
   /** PostgreSQL runs in its own session (Patroni double-forks it): stop it by PID too. */

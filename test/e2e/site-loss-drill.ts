@@ -16,7 +16,7 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { Ack, httpRequest, postgresBinDir, Writer } from './patroni-drill';
 import { Drill, largestGapMs, MeasuredRow, median, roundSeconds } from './support/drill-results';
-import { freePorts, pidAlive, ProcessGroup, signalGroup, sleep, userIds, waitFor } from './support/processes';
+import { freePorts, pidAlive, postmasterPid, ProcessGroup, signalGroup, sleep, userIds, waitFor } from './support/processes';
 import { computeBudget, RecoveryBudget } from '../../lib/core/dr/budget';
 import { balancerBackupSwitch, fenceItem, patroniPromotionItem } from '../../lib/core/dr/budget-items';
 import { CAUGHT_UP_BYTES, DrRunbookSpec, renderRunbook, RunbookTarget } from '../../lib/core/dr/runbook';
@@ -565,16 +565,7 @@ export class TwoSiteLab {
   }
 
   private postmasterPid(m: Member): number | undefined {
-    try {
-      const pid = Number(fs.readFileSync(path.join(m.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
-        this.postmasters.add(pid);
-        return pid;
-      }
-    } catch {
-      // not running
-    }
-    return undefined;
+    return postmasterPid(path.join(m.dir, 'data'), this.postmasters);
   }
 }
 

@@ -5,6 +5,7 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as path from 'path';
 
 /** Options for {@link ProcessGroup.start}. */
 export interface StartOptions {
@@ -207,4 +208,21 @@ export function userIds(name: string): { uid: number; gid: number } {
   const gid = Number(spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim());
   if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) throw new Error(`no system user ${name}`);
   return { uid, gid };
+}
+
+/**
+ * The PID of the running postmaster of the PostgreSQL data directory `dataDir`, from its
+ * postmaster.pid, added to `seen` so the drill can kill it at the end; undefined when none runs.
+ */
+export function postmasterPid(dataDir: string, seen: Set<number>): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
+      seen.add(pid);
+      return pid;
+    }
+  } catch {
+    // not running
+  }
+  return undefined;
 }
